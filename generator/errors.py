@@ -1,0 +1,41 @@
+"""Errors that studygen reports to the user; each maps to an exit status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class StudygenError(Exception):
+    """A problem the user can fix; printed without a traceback."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str  # key path such as "cards[3].type", or "" for the whole file
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}" if self.where else self.what
+
+
+class ContentError(StudygenError):
+    """One or more problems in content files, reported together."""
+
+    def __init__(self, problems: dict[Path, list[Problem]]):
+        self.problems = problems
+        count = sum(len(p) for p in problems.values())
+        super().__init__(f"{count} problem(s) in {len(problems)} content file(s)")
+
+    def lines(self) -> list[str]:
+        return [f"{path}: {problem}" for path, found in self.problems.items() for problem in found]
+
+
+class OutputError(StudygenError):
+    """The output directory cannot be written."""
+
+
+class RenderError(StudygenError):
+    """Valid content that a renderer cannot lay out (for example text too long for a card)."""

@@ -1,0 +1,212 @@
+"""The small inline markup of content text, parsed once into a tree.
+
+Markup: ``**bold**``, ``*italic*``, ``^{sup}``, ``_{sub}``, citations
+``[@reference-id]``; in cloze text also ``{{c1::answer}}`` and
+``{{c1::answer::hint}}``.  Everything else is literal
+text, including unbalanced markers, so renderers only ever see ``Text`` leaves
+to escape and a few span kinds to translate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Span:
+    kind: str  # "b", "i", "sup" or "sub"
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Cloze:
+    number: int
+    children: tuple[Node, ...]
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Cite:
+    ref: str  # a reference id; renderers show it as a number or a short citation
+
+
+Node = Union[Text, Span, Cloze, Cite]
+
+_OPENERS = (("**", "b", "**"), ("*", "i", "*"), ("^{", "sup", "}"), ("_{", "sub", "}"))
+_CLOZE = re.compile(r"\{\{c([1-9][0-9]{0,2})::")
+_CITE = re.compile(r"\[@([a-z0-9][a-z0-9._-]*)\]")
+# Deeper nesting is never meant; the cap keeps trees shallow for every renderer.
+MAX_DEPTH = 16
+
+
+@dataclass
+class _Frame:
+    kind: str  # span kind, or "cloze"
+    marker: str  # the opening text, restored if the frame never closes
+    closer: str
+    nodes: list
+    number: int = 0
+
+
+def _add_text(nodes: list, text: str) -> None:
+    if nodes and isinstance(nodes[-1], Text):
+        nodes[-1] = Text(nodes[-1].text + text)
+    else:
+        nodes.append(Text(text))
+
+
+def _unwind(frame: _Frame, into: list) -> None:
+    """An unclosed frame becomes literal: its marker, then its children."""
+    _add_text(into, frame.marker)
+    for node in frame.nodes:
+        if isinstance(node, Text):
+            _add_text(into, node.text)
+        else:
+            into.append(node)
+
+
+def _closes(s: str, i: int, frame: _Frame) -> bool:
+    closer = frame.closer
+    if not frame.nodes or not s.startswith(closer, i):
+        return False
+    if closer == "*" and s.startswith("**", i) and not s.startswith("***", i):
+        return False
+    if closer in ("*", "**"):
+        return not s[i - 1].isspace()
+    return True
+
+
+def _opener(s: str, i: int, cloze: bool) -> _Frame | None:
+    if cloze:
+        m = _CLOZE.match(s, i)
+        if m:
+            return _Frame("cloze", m.group(0), "}}", [], int(m.group(1)))
+    for marker, kind, closer in _OPENERS:
+        if s.startswith(marker, i):
+            after = i + len(marker)
+            if after < len(s) and not (closer in ("*", "**") and s[after].isspace()):
+                return _Frame(kind, marker, closer, [])
+    return None
+
+
+def _parse(s: str, cloze: bool) -> list[Node]:
+    # A delimiter stack rather than recursion: a closer closes the nearest
+    # open frame it matches, and frames opened after it fall back to text.
+    root: list[Node] = []
+    stack: list[_Frame] = []
+    i, n = 0, len(s)
+    while i < n:
+        nodes = stack[-1].nodes if stack else root
+        closing = next((k for k in range(len(stack) - 1, -1, -1) if _closes(s, i, stack[k])), None)
+        if closing is not None:
+            while len(stack) > closing + 1:
+                frame = stack.pop()
+                _unwind(frame, stack[-1].nodes)
+            frame = stack.pop()
+            parent = stack[-1].nodes if stack else root
+            if frame.kind == "cloze":
+                parent.append(_split_hint(frame.number, frame.nodes))
+            else:
+                parent.append(Span(frame.kind, tuple(frame.nodes)))
+            i += len(frame.closer)
+            continue
+        m = _CITE.match(s, i)
+        if m:
+            nodes.append(Cite(m.group(1)))
+            i = m.end()
+            continue
+        frame = _opener(s, i, cloze) if len(stack) < MAX_DEPTH else None
+        if frame is not None:
+            stack.append(frame)
+            i += len(frame.marker)
+            continue
+        j = i + 1
+        while j < n and s[j] not in "*^_{}[":
+            j += 1
+        _add_text(nodes, s[i:j])
+        i = j
+    while stack:
+        frame = stack.pop()
+        _unwind(frame, stack[-1].nodes if stack else root)
+    return root
+
+
+def _split_hint(number: int, children: list[Node]) -> Cloze:
+    """Split ``answer::hint``: the hint is the text after the last top-level ``::``."""
+    last = children[-1]
+    if isinstance(last, Text) and "::" in last.text:
+        head, hint = last.text.rsplit("::", 1)
+        body = children[:-1] + ([Text(head)] if head else [])
+        if body:
+            return Cloze(number, tuple(body), hint)
+    return Cloze(number, tuple(children))
+
+
+@lru_cache(maxsize=65536)
+def parse(source: str, cloze: bool = False) -> tuple[Node, ...]:
+    """Parse ``source`` into a tree; never raises, never drops text."""
+    return tuple(_parse(source, cloze))
+
+
+def plain(nodes: tuple[Node, ...] | list[Node]) -> str:
+    """The visible text of a tree, without markup (cloze answers shown)."""
+    out = []
+    for node in nodes:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, Cite):
+            out.append(f"[@{node.ref}]")
+        else:
+            out.append(plain(node.children))
+    return "".join(out)
+
+
+_MARKERS = {"b": ("**", "**"), "i": ("*", "*"), "sup": ("^{", "}"), "sub": ("_{", "}")}
+
+
+def unparse(nodes: tuple[Node, ...] | list[Node]) -> str:
+    """The markup that parses to ``nodes``: ``unparse(parse(s)) == s``."""
+    out = []
+    for node in nodes:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, Span):
+            left, right = _MARKERS[node.kind]
+            out.append(left + unparse(node.children) + right)
+        elif isinstance(node, Cite):
+            out.append(f"[@{node.ref}]")
+        else:
+            hint = f"::{node.hint}" if node.hint is not None else ""
+            out.append(f"{{{{c{node.number}::{unparse(node.children)}{hint}}}}}")
+    return "".join(out)
+
+
+def cloze_numbers(nodes: tuple[Node, ...] | list[Node]) -> set[int]:
+    """Every cloze number in a tree."""
+    found: set[int] = set()
+    for node in nodes:
+        if isinstance(node, Cloze):
+            found.add(node.number)
+            found |= cloze_numbers(node.children)
+        elif isinstance(node, Span):
+            found |= cloze_numbers(node.children)
+    return found
+
+
+def cites(nodes: tuple[Node, ...] | list[Node]) -> list[str]:
+    """Reference ids cited in a tree, in order."""
+    found: list[str] = []
+    for node in nodes:
+        if isinstance(node, Cite):
+            found.append(node.ref)
+        elif not isinstance(node, Text):
+            found += cites(node.children)
+    return found

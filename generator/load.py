@@ -1,0 +1,194 @@
+"""TOML content files to validated ``Document``s.
+
+Loading is the first of two phases: every content file is read and checked
+before any output is written.  Problems are collected, never raised one by
+one, so an author sees all of them at once.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import ValidationError
+
+from generator import inline
+from generator.errors import ContentError, Problem
+from generator.model import ClozeCard, Content, Document
+
+
+def load_all(paths: Iterable[Path]) -> list[Document]:
+    """Load every file; raise one ContentError listing every problem of every file."""
+    documents: list[Document] = []
+    problems: dict[Path, list[Problem]] = {}
+    for path in paths:
+        try:
+            documents.append(load(path))
+        except ContentError as error:
+            problems.update(error.problems)
+    slugs: dict[str, Path] = {}
+    for doc in documents:
+        if doc.slug in slugs:
+            problems.setdefault(doc.path, []).append(Problem(
+                "article.slug", f"slug {doc.slug!r} is already used by {slugs[doc.slug]}"))
+        slugs.setdefault(doc.slug, doc.path)
+    if problems:
+        raise ContentError(problems)
+    return documents
+
+
+def load(path: Path) -> Document:
+    raw = _read_toml(path)
+    try:
+        content = Content.model_validate(raw)
+    except ValidationError as error:
+        raise ContentError({path: [_problem(raw, e) for e in error.errors()]}) from None
+    source_path = path.parent / content.article.source
+    source_text, problems = _read_source(source_path)
+    problems += cross_check(content, source_text)
+    if problems:
+        raise ContentError({path: problems})
+    return Document(path=path, content=content, source_text=source_text or "")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    def fail(what: str) -> ContentError:
+        return ContentError({path: [Problem("", what)]})
+
+    if path.is_dir():
+        raise fail("is a directory, not a content file")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except OSError as error:
+        raise fail(f"cannot read: {error.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise fail(f"not UTF-8 (byte {error.start})") from None
+    if not text.strip():
+        raise fail("the file is empty")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise fail(f"TOML syntax error: {error}") from None
+
+
+def _read_source(path: Path) -> tuple[str | None, list[Problem]]:
+    where = "article.source"
+    if not path.is_file():
+        return None, [Problem(where, f"source file {str(path)!r} does not exist")]
+    try:
+        return path.read_bytes().decode("utf-8"), []
+    except UnicodeDecodeError as error:
+        return None, [Problem(where, f"source file {str(path)!r} is not UTF-8 (byte {error.start})")]
+    except OSError as error:
+        return None, [Problem(where, f"cannot read source file {str(path)!r}: {error.strerror}")]
+
+
+def key_path(raw: Any, loc: tuple[Any, ...]) -> str:
+    """``('cards', 3, 'type')`` as ``cards[3].type``, naming the entry's id where it has one."""
+    out = ""
+    node = raw
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                out += f"(id={node['id']})"
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+def _problem(raw: dict[str, Any], error: dict[str, Any]) -> Problem:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    # A discriminated union puts the tag ("basic", "cloze") in the path; the
+    # author's file has no such key, so drop it.
+    if len(loc) >= 3 and loc[0] == "cards" and loc[2] in ("basic", "reverse", "cloze"):
+        loc = loc[:2] + loc[3:]
+    if kind == "extra_forbidden":
+        return Problem(key_path(raw, loc), "unknown key")
+    if kind == "missing":
+        return Problem(key_path(raw, loc), "required key is missing")
+    if kind == "union_tag_invalid":
+        ctx = error.get("ctx", {})
+        return Problem(key_path(raw, loc + ("type",)),
+                       f"unknown card type {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}")
+    if kind == "union_tag_not_found":
+        return Problem(key_path(raw, loc + ("type",)), "required key is missing")
+    if kind == "literal_error":
+        got = error.get("input")
+        return Problem(key_path(raw, loc), f"{got!r} is not allowed; {error['msg'].lower()}")
+    if kind == "string_pattern_mismatch":
+        return Problem(key_path(raw, loc), f"{error.get('input')!r} has the wrong form ({error['msg'].lower()})")
+    return Problem(key_path(raw, loc), error["msg"])
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def cross_check(content: Content, source_text: str | None) -> list[Problem]:
+    """Checks that span tables: unique ids, references that resolve, quotes in the source."""
+    problems: list[Problem] = []
+    tables = {
+        "sections": [s.id for s in content.sections],
+        "claims": [c.id for c in content.claims],
+        "pathway": [p.id for p in content.pathway],
+        "references": [r.id for r in content.references],
+        "cards": [c.id for c in content.cards],
+        "glossary": [g.term for g in content.glossary],
+    }
+    for table, ids in tables.items():
+        for value, count in Counter(ids).items():
+            if count > 1:
+                index = ids.index(value, ids.index(value) + 1)
+                key = "term" if table == "glossary" else "id"
+                problems.append(Problem(f"{table}[{index}].{key}", f"duplicate {key} {value!r}"))
+
+    refs, claims, sections = set(tables["references"]), set(tables["claims"]), set(tables["sections"])
+
+    def check_refs(where: str, ids: list[str]) -> None:
+        for i, ref in enumerate(ids):
+            if ref not in refs:
+                problems.append(Problem(f"{where}.refs[{i}]", f"no reference with id {ref!r}"))
+
+    for i, claim in enumerate(content.claims):
+        check_refs(f"claims[{i}](id={claim.id})", claim.refs)
+        if source_text is not None and normalise(claim.quote) not in normalise(source_text):
+            problems.append(Problem(f"claims[{i}](id={claim.id}).quote",
+                                    "not found verbatim in the source article"))
+    for i, step in enumerate(content.pathway):
+        check_refs(f"pathway[{i}](id={step.id})", step.refs)
+    for i, card in enumerate(content.cards):
+        where = f"cards[{i}](id={card.id})"
+        check_refs(where, card.refs)
+        if card.claim is not None and card.claim not in claims:
+            problems.append(Problem(f"{where}.claim", f"no claim with id {card.claim!r}"))
+        if card.section is not None and card.section not in sections:
+            problems.append(Problem(f"{where}.section", f"no section with id {card.section!r}"))
+        if isinstance(card, ClozeCard) and not inline.cloze_numbers(inline.parse(card.text, cloze=True)):
+            problems.append(Problem(f"{where}.text", "a cloze card needs at least one {{c1::...}} deletion"))
+    for where, text in _texts(content):
+        for ref in inline.cites(inline.parse(text)):
+            if ref not in refs:
+                problems.append(Problem(where, f"cites [@{ref}] but there is no reference with that id"))
+    return problems
+
+
+
+def _texts(content: Content) -> Iterable[tuple[str, str]]:
+    """Every text field with its key path, for checks that look inside prose."""
+    for table, entries in content:
+        if table == "article":
+            entries = [entries]
+        for i, entry in enumerate(entries):
+            for key, value in entry:
+                if isinstance(value, str):
+                    yield (f"article.{key}" if table == "article" else f"{table}[{i}].{key}"), value

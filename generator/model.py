@@ -1,0 +1,141 @@
+"""The content model: one article's curated content, as validated data.
+
+This module is the public content format (see README).  It imports neither
+ReportLab nor genanki, so loading and checking content stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+# Ids name Anki notes and PDF anchors; they must survive every format unescaped.
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=120)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+Tag = Annotated[str, StringConstraints(pattern=r"^[^\s\"]+$", max_length=200)]
+# Text fields carry the inline markup of generator.inline.
+Inline = Annotated[str, StringConstraints(min_length=1)]
+
+Verdict = Literal["supported", "imprecise", "overstated", "unsupported"]
+Evidence = Literal["human-trial", "human-observational", "animal", "cell", "review", "none"]
+Model = Literal["cell", "mouse", "human"]
+
+VERDICTS: tuple[str, ...] = Verdict.__args__
+EVIDENCE_LEVELS: tuple[str, ...] = Evidence.__args__
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class Article(Strict):
+    slug: Slug
+    title: Inline
+    subtitle: Inline | None = None
+    source: Annotated[str, StringConstraints(min_length=1)] = Field(
+        description="The original article, verbatim; a path relative to the content file.")
+    version: Annotated[dt.date, Field(strict=False, description="Content release date, YYYY-MM-DD.")]
+    summary: Inline
+    deck: Annotated[str, StringConstraints(min_length=1, pattern=r"^[^:](?:.*[^:])?$")] = Field(
+        description="Anki deck name; '::' separates levels.")
+    editor: str | None = Field(None, description="Who curated the content; PDF author metadata.")
+    notice: Inline | None = Field(None, description="A short notice (such as 'not medical advice') shown in every output.")
+    keywords: list[str] = Field(default_factory=list, description="PDF keywords.")
+
+
+class Takeaway(Strict):
+    text: Inline
+
+
+class Section(Strict):
+    id: Id
+    heading: Inline
+    body: Inline = Field(description="Paragraphs separated by blank lines.")
+
+
+class Claim(Strict):
+    id: Id
+    quote: Annotated[str, StringConstraints(min_length=1)] = Field(
+        description="Verbatim words of the source article (whitespace may differ).")
+    statement: Inline
+    verdict: Verdict
+    evidence: Evidence
+    note: Inline | None = None
+    refs: list[Id] = Field(default_factory=list)
+
+
+class PathwayStep(Strict):
+    id: Id
+    label: Inline
+    detail: Inline
+    shown_in: Model | None = Field(
+        None, description="The strongest model that shows the link from the previous step.")
+    refs: list[Id] = Field(default_factory=list)
+
+
+class GlossaryEntry(Strict):
+    term: Inline
+    definition: Inline
+
+
+class Reference(Strict):
+    id: Id
+    authors: Annotated[str, StringConstraints(min_length=1)]
+    year: int
+    title: Inline
+    journal: Inline
+    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    note: Inline | None = None
+
+
+class _CardBase(Strict):
+    id: Id
+    tags: list[Tag] = Field(default_factory=list)
+    refs: list[Id] = Field(default_factory=list)
+    claim: Id | None = None
+    section: Id | None = Field(None, description="The section the card's fact comes from.")
+    pathway: bool = Field(False, description="Show the mechanism diagram on this card.")
+
+
+class BasicCard(_CardBase):
+    type: Literal["basic", "reverse"]
+    front: Inline
+    back: Inline
+
+
+class ClozeCard(_CardBase):
+    type: Literal["cloze"]
+    text: Inline = Field(description="Text with {{c1::deletions}}.")
+    extra: Inline | None = None
+
+
+Card = Annotated[Union[BasicCard, ClozeCard], Field(discriminator="type")]
+
+
+class Content(Strict):
+    article: Article
+    takeaways: list[Takeaway] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    pathway: list[PathwayStep] = Field(default_factory=list)
+    glossary: list[GlossaryEntry] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    cards: list[Card] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Document:
+    """Validated content together with where it came from."""
+
+    path: Path
+    content: Content
+    source_text: str
+
+    @property
+    def slug(self) -> str:
+        return self.content.article.slug

@@ -1,0 +1,45 @@
+"""Output formats.  Each is one module with ``render(doc, options) -> bytes``.
+
+Modules are imported only when their format is built, so commands that
+render nothing never pay for ReportLab or genanki.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Protocol
+
+from generator.model import Document
+
+
+@dataclass(frozen=True)
+class Options:
+    page_size: str = "a4"  # "a4" or "letter"
+    cards_per_page: int = 8
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    module: str
+    suffix: str  # appended to the slug to name the output file
+
+    def filename(self, doc: Document) -> str:
+        return doc.slug + self.suffix
+
+    def renderer(self) -> "Renderer":
+        return importlib.import_module(self.module)
+
+
+class Renderer(Protocol):
+    def render(self, doc: Document, options: Options) -> bytes: ...
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("pdf", "generator.render.pdf", ".pdf"),
+        Format("anki", "generator.render.anki", ".apkg"),
+    )
+}

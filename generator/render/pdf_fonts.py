@@ -1,0 +1,31 @@
+"""The embedded font family: DejaVu Serif, shipped in generator/fonts with its licence."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.lib.fonts import addMapping
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+REGULAR, BOLD, ITALIC, BOLD_ITALIC = "DejaVuSerif", "DejaVuSerif-Bold", "DejaVuSerif-Italic", "DejaVuSerif-BoldItalic"
+FACES = {REGULAR: (0, 0), BOLD: (1, 0), ITALIC: (0, 1), BOLD_ITALIC: (1, 1)}
+
+
+@lru_cache(maxsize=None)
+def register() -> str:
+    """Register the four faces once per process; returns the family name."""
+    for name, (bold, italic) in FACES.items():
+        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / f"{name}.ttf")))
+        addMapping(REGULAR, bold, italic, name)
+    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC)
+    return REGULAR
+
+
+def missing_glyphs(text: str) -> set[str]:
+    """Characters of ``text`` the font cannot print (ReportLab would drop them silently)."""
+    register()
+    covered = pdfmetrics.getFont(REGULAR).face.charToGlyph
+    return {c for c in set(text) if c.isprintable() and not c.isspace() and ord(c) not in covered}

@@ -1,0 +1,56 @@
+"""Shared fixtures: content variants, builds, and the real Anki and PDF readers."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+import tomli_w
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content" / "nmn-autophagy.toml"
+SOURCE = ROOT / "content" / "nmn-autophagy.source.txt"
+
+
+def starter() -> dict:
+    """The shipped content as a dict, for tests that change one thing."""
+    return tomllib.loads(CONTENT.read_text(encoding="utf-8"))
+
+
+def write_content(folder: Path, data: dict, name: str = "nmn-autophagy.toml") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder / data["article"]["source"]
+    if not source.exists():
+        shutil.copyfile(SOURCE, source)
+    path = folder / name
+    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A private copy of the shipped content and its source."""
+    return write_content(tmp_path / "content", starter())
+
+
+def import_apkg(collection_path: Path, apkg: Path):
+    """Import with the real Anki engine; returns (collection, import log)."""
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    col = Collection(str(collection_path))
+    response = col.import_anki_package(ImportAnkiPackageRequest(
+        package_path=str(apkg), options=ImportAnkiPackageOptions()))
+    return col, response.log
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The shipped content built once into a temporary directory (all formats)."""
+    from generator.build import build
+    from generator.render import FORMATS, Options
+
+    out = tmp_path_factory.mktemp("built")
+    build([CONTENT], out, list(FORMATS), Options())
+    return out

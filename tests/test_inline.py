@@ -1,0 +1,72 @@
+from hypothesis import given, settings, strategies as st
+
+from generator import inline
+from generator.inline import Cite, Cloze, Span, Text
+from generator.render.markup import to_html, to_reportlab
+
+
+def test_markup_kinds():
+    assert inline.parse("a **b** *c* NAD^{+} H_{2}O") == (
+        Text("a "), Span("b", (Text("b"),)), Text(" "), Span("i", (Text("c"),)), Text(" NAD"),
+        Span("sup", (Text("+"),)), Text(" H"), Span("sub", (Text("2"),)), Text("O"))
+
+
+def test_nesting():
+    assert inline.parse("**bold *and italic***") == (
+        Span("b", (Text("bold "), Span("i", (Text("and italic"),)))),)
+
+
+def test_unbalanced_markers_are_text():
+    for s in ["**open", "close**", "^{open", "a * b * c", "****", "_{", "x}"]:
+        assert inline.parse(s) == (Text(s),), s
+
+
+def test_crossed_markers_keep_outer_span():
+    tree = inline.parse("**a ^{b** c}")
+    assert tree[0] == Span("b", (Text("a ^{b"),))
+    assert inline.unparse(tree) == "**a ^{b** c}"
+
+
+def test_cloze_and_hint():
+    tree = inline.parse("{{c1::NAD^{+}::coenzyme}} and {{c2::SIRT1}}", cloze=True)
+    assert tree[0] == Cloze(1, (Text("NAD"), Span("sup", (Text("+"),))), "coenzyme")
+    assert inline.cloze_numbers(tree) == {1, 2}
+    # outside cloze text, the same characters are literal
+    assert inline.cloze_numbers(inline.parse("{{c1::x}}")) == set()
+
+
+def test_citations():
+    assert inline.parse("shown [@lee2008].") == (Text("shown "), Cite("lee2008"), Text("."))
+    assert inline.cites(inline.parse("[@a] and **[@b]**")) == ["a", "b"]
+
+
+def test_escaping_per_format():
+    s = '<script>alert(1)</script> a < b & "c" **bold**'
+    assert to_html(s) == ('&lt;script&gt;alert(1)&lt;/script&gt; a &lt; b &amp; '
+                          '&quot;c&quot; <b>bold</b>')
+    assert to_reportlab(s) == ('&lt;script&gt;alert(1)&lt;/script&gt; a &lt; b &amp; '
+                               '&quot;c&quot; <b>bold</b>')
+    assert to_reportlab("NAD^{+}") == "NAD<super>+</super>"
+    assert to_html("{{c1::a<b}}", cloze=True) == "{{c1::a&lt;b}}"
+
+
+def test_hostile_input_is_fast_and_shallow():
+    s = "^{*" * 20000 + "}" * 5000
+    tree = inline.parse(s)
+    assert inline.unparse(tree) == s
+
+
+markup_text = st.text(alphabet=st.sampled_from(list("ab *^_{}[]@c:1\\<&")) | st.characters(), max_size=200)
+
+
+@settings(max_examples=400, deadline=None)
+@given(markup_text, st.booleans())
+def test_parser_never_raises_and_keeps_all_text(s, cloze):
+    tree = inline.parse(s, cloze)
+    assert inline.unparse(tree) == s
+    # every character that is not markup survives into the visible text
+    visible = inline.plain(tree)
+    markup = "*^_{}" + ("c:0123456789" if cloze else "")
+    for ch in s:
+        if ch not in markup:
+            assert ch in visible
