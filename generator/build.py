@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from generator.errors import OutputError
 from generator.load import load_all
 from generator.model import Document
 from generator.render import FORMATS, Format, Options
+
+Job = tuple[Document, Format, Path]
 
 
 @dataclass(frozen=True)
@@ -29,52 +33,95 @@ def content_paths(paths: Sequence[Path], content_dir: Path = Path("content")) ->
     return sorted(content_dir.glob("*.toml"))
 
 
-def plan(docs: Iterable[Document], formats: Sequence[str], out_dir: Path) -> list[tuple[Document, Format, Path]]:
-    # Slugs are [a-z0-9-]+ (checked at load), so the target always stays inside out_dir.
+def plan(docs: Iterable[Document], formats: Sequence[str], out_dir: Path) -> list[Job]:
+    # Slugs are [a-z0-9-]+ (checked at load), so every target stays inside out_dir.
     return [(doc, FORMATS[name], out_dir / FORMATS[name].filename(doc)) for doc in docs for name in formats]
 
 
-def render(jobs: list[tuple[Document, Format, Path]], options: Options) -> list[Output]:
-    return [Output(doc, fmt, path, fmt.renderer().render(doc, options)) for doc, fmt, path in jobs]
+def _render_one(job: Job, options: Options) -> bytes:
+    doc, fmt, _ = job
+    return fmt.renderer().render(doc, options)
 
 
-def check_out_dir(out_dir: Path) -> None:
+def render(jobs: list[Job], options: Options, workers: int = 1,
+           progress: Callable[[int], None] | None = None) -> list[Output]:
+    """Render every job, in worker processes when ``workers`` > 1; results keep job order."""
+    results: list[bytes] = []
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            for data in pool.map(_render_one, jobs, [options] * len(jobs)):
+                results.append(data)
+                if progress:
+                    progress(1)
+    else:
+        for job in jobs:
+            results.append(_render_one(job, options))
+            if progress:
+                progress(1)
+    return [Output(doc, fmt, path, data) for (doc, fmt, path), data in zip(jobs, results)]
+
+
+def check_targets(out_dir: Path, targets: Iterable[Path]) -> None:
+    """Refuse early what the write phase could only half do."""
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir}: output path exists and is not a directory")
+    for target in targets:
+        if target.is_dir():
+            raise OutputError(f"{target}: an output file would replace this directory")
 
 
 def write_all(outputs: Sequence[Output], out_dir: Path) -> None:
     """Write every output to a temporary file beside its target, then rename them all.
 
-    If any write fails, the temporary files are removed and existing outputs
-    are left as they were.
+    If anything fails or the build is interrupted before the renames, the
+    temporary files are removed and existing outputs are left as they were.
     """
-    check_out_dir(out_dir)
+    check_targets(out_dir, [o.path for o in outputs])
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise OutputError(f"{out_dir}: cannot create output directory: {error.strerror}") from None
-    staged: list[tuple[str, Path]] = []
+        raise OutputError(f"{out_dir}: cannot create the output directory: {error.strerror}") from None
+    staged: list[tuple[Path, Path]] = []
     try:
         for output in outputs:
             fd, tmp = tempfile.mkstemp(prefix=f".{output.path.name}.", suffix=".tmp", dir=out_dir)
-            staged.append((tmp, output.path))
+            staged.append((Path(tmp), output.path))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(output.data)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(tmp, 0o644)
+        for tmp, target in staged:
+            os.replace(tmp, target)
     except OSError as error:
+        raise OutputError(f"{out_dir}: cannot write the outputs: {error.strerror or error}") from None
+    finally:
         for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{out_dir}: cannot write output: {error.strerror}") from None
-    for tmp, target in staged:
-        os.replace(tmp, target)
+            tmp.unlink(missing_ok=True)
 
 
-def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options: Options) -> list[Output]:
+def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options: Options,
+          workers: int = 1, progress: Callable[[int], None] | None = None,
+          on_loaded: Callable[[int], None] | None = None) -> list[Output]:
     docs = load_all(content_paths(paths))
-    check_out_dir(out_dir)
-    outputs = render(plan(docs, formats, out_dir), options)
+    jobs = plan(docs, formats, out_dir)
+    check_targets(out_dir, [path for _, _, path in jobs])
+    if on_loaded:
+        on_loaded(len(jobs))
+    outputs = render(jobs, options, workers, progress)
     write_all(outputs, out_dir)
     return outputs
+
+
+def summary(outputs: Sequence[Output]) -> str:
+    """One line for the user: files, content files, notes, PDF pages."""
+    docs = {id(o.doc): o.doc for o in outputs}.values()
+    notes = sum(len(d.content.cards) + len(d.content.glossary) for d in docs)
+    pages = sum(pdf_pages(o.data) for o in outputs if o.path.suffix == ".pdf")
+    return (f"built {len(outputs)} file(s) from {len(docs)} content file(s): "
+            f"{notes} notes, {pages} PDF page(s)")
+
+
+def pdf_pages(data: bytes) -> int:
+    # Our PDFs come from ReportLab, which writes one "/Type /Page" dictionary per page.
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", data))

@@ -14,8 +14,7 @@ from pathlib import Path
 import click
 
 from generator import __version__
-
-FORMAT_NAMES = ("pdf", "anki")
+from generator.render import FORMATS
 
 
 class Context:
@@ -69,24 +68,48 @@ def main(ctx: click.Context, verbose: int, quiet: int) -> None:
 @verbosity
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="Directory to write into.")
-@click.option("-f", "--format", "formats", type=click.Choice(FORMAT_NAMES), multiple=True,
+@click.option("-f", "--format", "formats", type=click.Choice(list(FORMATS)), multiple=True,
               help="Build only these formats (repeatable). Default: all.")
 @click.option("--page-size", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4",
-              show_default=True, help="Paper size of the PDF.")
+              show_default=True, help="Paper size of the PDFs.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Render in this many processes. Default: all cores.")
 @pass_context
-def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], page_size: str) -> None:
-    """Build outputs from CONTENT files (default: every content/*.toml)."""
-    from generator.build import build as run_build
+def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], page_size: str,
+          jobs: int | None) -> None:
+    """Build outputs from CONTENT files (default: every content/*.toml).
+
+    Every file is loaded and checked before anything is written; outputs are
+    written to temporary files and renamed into place.
+    """
+    import os
+
+    from generator.build import build as run_build, summary
     from generator.render import Options
 
     started = time.perf_counter()
-    outputs = _guard(obj, lambda: run_build(list(content), out_dir, formats or FORMAT_NAMES,
-                                            Options(page_size=page_size.lower())))
+    bar = None
+
+    def on_loaded(total: int) -> None:
+        nonlocal bar
+        if obj.verbosity >= 0 and sys.stderr.isatty():
+            bar = click.progressbar(length=total, label="building", file=sys.stderr)
+            bar.__enter__()
+
+    def progress(step: int) -> None:
+        if bar is not None:
+            bar.update(step)
+
+    try:
+        outputs = _guard(obj, lambda: run_build(
+            list(content), out_dir, formats or list(FORMATS), Options(page_size=page_size.lower()),
+            workers=jobs or os.cpu_count() or 1, progress=progress, on_loaded=on_loaded))
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
     for output in outputs:
         obj.detail(f"wrote {output.path} ({len(output.data):,} bytes)")
-    docs = {o.doc.path for o in outputs}
-    obj.info(f"built {len(outputs)} file(s) from {len(docs)} content file(s) into {out_dir} "
-             f"in {time.perf_counter() - started:.2f} s")
+    obj.info(f"{summary(outputs)} into {out_dir} in {time.perf_counter() - started:.2f} s")
 
 
 @main.command()
@@ -105,6 +128,42 @@ def check(obj: Context, content: tuple[Path, ...]) -> None:
         c = doc.content
         obj.info(f"ok: {doc.path}: {len(c.sections)} sections, {len(c.claims)} claims, "
                  f"{len(c.glossary)} glossary terms, {len(c.references)} references, {len(c.cards)} cards")
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--source", "source", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The original article, a UTF-8 text file; copied to content/SLUG.source.txt.")
+@click.option("--content-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("content"),
+              show_default=True, help="Where content files live.")
+@verbosity
+@pass_context
+def new(obj: Context, slug: str, source: Path, content_dir: Path) -> None:
+    """Start content for a new article: content/SLUG.toml, drafted from the article."""
+    import re
+
+    from generator.model import SLUG_PATTERN
+    from generator.scaffold import create
+
+    if not re.match(SLUG_PATTERN, slug) or len(slug) > 80:
+        raise click.BadParameter("use lower-case letters, digits and single hyphens (e.g. nmn-autophagy)",
+                                 param_hint="SLUG")
+    target, copy = _guard(obj, lambda: create(slug, source, content_dir))
+    obj.info(f"created {target} and {copy}; edit it, then run: studygen check {target}")
+
+
+@main.command()
+@verbosity
+def schema() -> None:
+    """Print the JSON Schema of the content format (for editor completion and checks)."""
+    import json
+
+    from generator.model import Content
+
+    document = Content.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "studygen content file"
+    click.echo(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
 
 
 def _guard(obj: Context, action):

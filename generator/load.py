@@ -159,9 +159,10 @@ def cross_check(content: Content, source_text: str | None) -> list[Problem]:
             if ref not in refs:
                 problems.append(Problem(f"{where}.refs[{i}]", f"no reference with id {ref!r}"))
 
+    source = normalise(source_text) if source_text is not None else None
     for i, claim in enumerate(content.claims):
         check_refs(f"claims[{i}](id={claim.id})", claim.refs)
-        if source_text is not None and normalise(claim.quote) not in normalise(source_text):
+        if source is not None and normalise(claim.quote) not in source:
             problems.append(Problem(f"claims[{i}](id={claim.id}).quote",
                                     "not found verbatim in the source article"))
     for i, step in enumerate(content.pathway):
@@ -189,6 +190,9 @@ def _texts(content: Content) -> Iterable[tuple[str, str]]:
         if table == "article":
             entries = [entries]
         for i, entry in enumerate(entries):
+            where = "article" if table == "article" else f"{table}[{i}]"
+            if isinstance(getattr(entry, "id", None), str):
+                where += f"(id={entry.id})"
             for key, value in entry:
                 if isinstance(value, str):
-                    yield (f"article.{key}" if table == "article" else f"{table}[{i}].{key}"), value
+                    yield f"{where}.{key}", value

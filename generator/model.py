@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 # Ids name Anki notes and PDF anchors; they must survive every format unescaped.
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=120)]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 Tag = Annotated[str, StringConstraints(pattern=r"^[^\s\"]+$", max_length=200)]
 # Text fields carry the inline markup of generator.inline.
 Inline = Annotated[str, StringConstraints(min_length=1)]

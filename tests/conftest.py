@@ -10,13 +10,14 @@ import pytest
 import tomli_w
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content" / "nmn-autophagy.toml"
-SOURCE = ROOT / "content" / "nmn-autophagy.source.txt"
+CONTENT = ROOT / "content" / "nmn-autophagy.toml"  # the shipped content
+FIXTURE = ROOT / "tests" / "fixtures" / "nmn-autophagy.toml"  # small and fixed, for targeted changes
+SOURCE = ROOT / "tests" / "fixtures" / "nmn-autophagy.source.txt"
 
 
 def starter() -> dict:
-    """The shipped content as a dict, for tests that change one thing."""
-    return tomllib.loads(CONTENT.read_text(encoding="utf-8"))
+    """The fixture content as a dict, for tests that change one thing."""
+    return tomllib.loads(FIXTURE.read_text(encoding="utf-8"))
 
 
 def write_content(folder: Path, data: dict, name: str = "nmn-autophagy.toml") -> Path:
@@ -31,7 +32,7 @@ def write_content(folder: Path, data: dict, name: str = "nmn-autophagy.toml") ->
 
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
-    """A private copy of the shipped content and its source."""
+    """A private copy of the fixture content and its source."""
     return write_content(tmp_path / "content", starter())
 
 

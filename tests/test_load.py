@@ -59,7 +59,7 @@ def test_cross_checks(tmp_path):
     assert "claims[1](id=nmn-building-block).quote: not found verbatim in the source article" in found
     assert "cards[2](id=sirt1-targets).claim: no claim with id 'no-such-claim'" in found
     assert any(p.startswith("cards[8](id=autophagy-site).text: a cloze card needs") for p in found)
-    assert "sections[0].body: cites [@ghost] but there is no reference with that id" in found
+    assert "sections[0](id=what-is-autophagy).body: cites [@ghost] but there is no reference with that id" in found
 
 
 def test_quote_matches_with_normalised_whitespace(tmp_path):

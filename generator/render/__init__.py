@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from generator.model import Document
+if TYPE_CHECKING:  # the CLI reads FORMATS at start-up; pydantic stays unloaded until needed
+    from generator.model import Document
 
 
 @dataclass(frozen=True)

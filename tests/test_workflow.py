@@ -1,0 +1,138 @@
+"""Several articles: scaffolding, schema, parallel builds, reproducible output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from generator.cli import main
+from tests.conftest import ROOT, SOURCE, starter, write_content
+
+
+def invoke(*args: str, cwd: Path | None = None):
+    old = os.getcwd()
+    if cwd:
+        os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(old)
+
+
+def test_new_scaffold_passes_check_and_builds(tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text("Why We Sleep\nSleep has stages.\n\nDreams happen in REM sleep & <elsewhere>.\n",
+                       encoding="utf-8")
+    result = invoke("new", "sleep-basics", "--source", str(article), cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    toml = tmp_path / "content" / "sleep-basics.toml"
+    assert (tmp_path / "content" / "sleep-basics.source.txt").read_bytes() == article.read_bytes()
+    from generator.load import load
+    doc = load(toml)
+    assert doc.content.article.title == "Why We Sleep"
+    assert [s.body for s in doc.content.sections] == [
+        "Sleep has stages.", "Dreams happen in REM sleep & <elsewhere>."]
+    text = toml.read_text(encoding="utf-8")
+    for table in ("claims", "glossary", "references", "cards", "pathway", "takeaways"):
+        assert f"# [[{table}]]" in text
+    assert invoke("check", cwd=tmp_path).exit_code == 0
+    assert invoke("build", "-j", "1", cwd=tmp_path).exit_code == 0
+    assert (tmp_path / "output" / "sleep-basics.pdf").exists()
+
+
+def test_new_refuses_to_overwrite(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Title\nBody.\n", encoding="utf-8")
+    assert invoke("new", "a", "--source", str(article), cwd=tmp_path).exit_code == 0
+    toml = tmp_path / "content" / "a.toml"
+    toml.write_text(toml.read_text() + "# edited\n")
+    before = toml.read_bytes()
+    result = invoke("new", "a", "--source", str(article), cwd=tmp_path)
+    assert result.exit_code == 1 and "already exists" in result.output
+    assert toml.read_bytes() == before
+
+
+def test_schema_is_json_schema_of_the_model():
+    result = invoke("schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert set(schema["properties"]) == {"article", "takeaways", "sections", "claims", "pathway",
+                                         "glossary", "references", "cards"}
+    assert schema["additionalProperties"] is False
+    import jsonschema
+    validator = jsonschema.Draft202012Validator(schema)
+    assert not list(validator.iter_errors(starter()))
+    wrong = starter()
+    wrong["cards"][0]["type"] = "essay"
+    wrong["article"]["colour"] = "blue"
+    assert len(list(validator.iter_errors(wrong))) >= 2
+
+
+def test_many_articles_parallel_and_serial_are_identical(tmp_path):
+    paths = []
+    for n in range(4):
+        data = starter()
+        data["article"]["slug"] = f"article-{n}"
+        data["article"]["deck"] = f"Test::Article {n}"
+        paths.append(write_content(tmp_path / "content", data, name=f"article-{n}.toml"))
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    one = invoke("build", *map(str, paths), "-o", str(serial), "-j", "1")
+    two = invoke("build", *map(str, paths), "-o", str(parallel), "-j", "2")
+    assert one.exit_code == 0 and two.exit_code == 0, one.output + two.output
+    assert "built 8 file(s) from 4 content file(s)" in two.output
+    names = sorted(p.name for p in serial.iterdir())
+    assert names == sorted(p.name for p in parallel.iterdir()) and len(names) == 8
+    for name in names:
+        assert (serial / name).read_bytes() == (parallel / name).read_bytes(), name
+
+
+def test_duplicate_slugs_and_one_bad_file_write_nothing(tmp_path):
+    good = write_content(tmp_path / "a", starter())
+    twin = write_content(tmp_path / "b", starter())
+    data = starter()
+    data["article"]["slug"] = "other"
+    data["claims"][0]["verdict"] = "maybe"
+    bad = write_content(tmp_path / "c", data)
+    result = invoke("build", str(good), str(twin), str(bad), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "slug 'nmn-autophagy' is already used" in result.output
+    assert f"{bad}: claims[0](id=nmn-atp).verdict" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_reproducible_across_directories_times_and_processes(tmp_path):
+    content = write_content(tmp_path / "content", starter())
+    outs = []
+    for n in range(2):
+        out = tmp_path / f"build-{n}"
+        subprocess.run([sys.executable, "-m", "generator", "build", str(content), "-o", str(out)],
+                       check=True, cwd=ROOT if n else tmp_path, capture_output=True)
+        outs.append(out)
+        time.sleep(1.1)  # a different second: nothing may depend on the clock
+    names = sorted(p.name for p in outs[0].iterdir())
+    assert names and names == sorted(p.name for p in outs[1].iterdir())
+    for name in names:
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+
+
+def test_source_date_epoch_changes_the_deck_timestamp(tmp_path):
+    content = write_content(tmp_path / "content", starter())
+    env = dict(os.environ)
+    builds = []
+    for epoch in (None, "1900000000"):
+        if epoch:
+            env["SOURCE_DATE_EPOCH"] = epoch
+        out = tmp_path / f"out-{epoch}"
+        subprocess.run([sys.executable, "-m", "generator", "build", str(content), "-o", str(out)],
+                       check=True, env=env, capture_output=True)
+        builds.append((out / "nmn-autophagy.apkg").read_bytes())
+    assert builds[0] != builds[1]
+    import zipfile, io
+    info = zipfile.ZipFile(io.BytesIO(builds[1])).infolist()[0]
+    assert info.date_time[:3] == (2030, 3, 17)
