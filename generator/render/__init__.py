@@ -17,7 +17,8 @@ if TYPE_CHECKING:  # the CLI reads FORMATS at start-up; pydantic stays unloaded 
 @dataclass(frozen=True)
 class Options:
     page_size: str = "a4"  # "a4" or "letter"
-    cards_per_page: int = 8
+    cards_per_page: int = 8  # printable flashcards
+    duplex: str = "long"  # which edge the printer flips on: "long", "short", or "none" (no mirroring)
 
 
 @dataclass(frozen=True)
@@ -42,5 +43,6 @@ FORMATS: dict[str, Format] = {
     for f in (
         Format("pdf", "generator.render.pdf", ".pdf"),
         Format("anki", "generator.render.anki", ".apkg"),
+        Format("cards", "generator.render.pdf_cards", "-cards.pdf"),
     )
 }

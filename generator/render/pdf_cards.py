@@ -1,0 +1,160 @@
+"""Printable duplex flashcards: fronts on odd pages, backs mirrored on the even page after.
+
+For long-edge duplex printing (the usual setting for portrait pages) the back
+of the card in row r, column c sits in row r, column cols - 1 - c; for
+short-edge printing in row rows - 1 - r, column c.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from generator import __version__
+from generator.errors import RenderError
+from generator.inline import Cloze, parse, plain
+from generator.model import Document
+from generator.render import Options
+from generator.render.markup import paragraphs, to_reportlab
+from generator.render.pdf_fonts import BOLD, REGULAR, missing_glyphs, register
+from generator.study import StudyCard, study_cards
+
+PAGE_SIZES = {"a4": A4, "letter": LETTER}
+SHEET_MARGIN = 10 * mm  # home printers cannot print to the edge
+PADDING = 5 * mm
+LABEL_SIZE = 5.5
+MAX_SIZE, MIN_SIZE = 13.0, 7.0
+TICK = 4 * mm
+
+
+@dataclass(frozen=True)
+class Grid:
+    cols: int
+    rows: int
+    width: float  # one card
+    height: float
+    left: float  # lower-left corner of the whole grid
+    bottom: float
+
+    def slot(self, index: int, back: bool, duplex: str) -> tuple[float, float]:
+        """Lower-left corner of slot ``index`` on a front page, or of its mirror on the back page."""
+        row, col = divmod(index, self.cols)
+        if back and duplex == "long":
+            col = self.cols - 1 - col
+        elif back and duplex == "short":
+            row = self.rows - 1 - row
+        return self.left + col * self.width, self.bottom + (self.rows - 1 - row) * self.height
+
+
+def grid(page: tuple[float, float], per_page: int) -> Grid:
+    width, height = page
+    usable_w, usable_h = width - 2 * SHEET_MARGIN, height - 2 * SHEET_MARGIN
+    # Columns chosen so cards come out closest to the page's own proportions (8 -> 2 x 4).
+    cols = max(1, min(per_page, round(math.sqrt(per_page * usable_w / usable_h))))
+    rows = math.ceil(per_page / cols)
+    return Grid(cols, rows, usable_w / cols, usable_h / rows, SHEET_MARGIN, SHEET_MARGIN)
+
+
+def _face(card: StudyCard, back: bool) -> str:
+    """ReportLab markup for one side of a card."""
+    if card.kind != "cloze":
+        text = card.back if back else card.front
+        return "<br/><br/>".join(to_reportlab(p) for p in paragraphs(text))
+
+    def deletion(node: Cloze, inner: str) -> str:
+        if node.number != card.cloze:
+            return inner
+        if back:
+            return f"<b>{inner}</b>"
+        return "[" + (to_reportlab(node.hint) if node.hint else "…") + "]"
+
+    body = to_reportlab(parse(card.front, cloze=True), cloze=deletion)
+    if back and card.extra:
+        body += "<br/><br/>" + to_reportlab(card.extra)
+    return body
+
+
+def _fit(markup: str, width: float, height: float, card: StudyCard) -> tuple[Paragraph, float]:
+    """The largest size from MAX_SIZE down to MIN_SIZE at which the text fits its box."""
+    size = MAX_SIZE
+    while size >= MIN_SIZE:
+        style = ParagraphStyle("card", fontName=REGULAR, fontSize=size, leading=size * 1.25,
+                               alignment=TA_CENTER, splitLongWords=True)
+        para = Paragraph(markup, style)
+        _, used = para.wrap(width, height)
+        if used <= height and para.minWidth() <= width:
+            return para, used
+        size -= 0.5
+    raise RenderError(f"card {card.label!r} is too long to fit a printed card at {MIN_SIZE:g} pt; "
+                      "shorten it or print fewer cards per page (--cards-per-page)")
+
+
+def _draw_card(canvas: Canvas, g: Grid, x: float, y: float, card: StudyCard, back: bool, deck: str) -> None:
+    inner_w = g.width - 2 * PADDING
+    inner_h = g.height - 2 * PADDING - LABEL_SIZE * 1.6
+    para, used = _fit(_face(card, back), inner_w, inner_h, card)
+    top_of_text = y + PADDING + LABEL_SIZE * 1.6 + (inner_h + used) / 2
+    para.drawOn(canvas, x + PADDING, top_of_text - used)
+    canvas.setFont(REGULAR, LABEL_SIZE)
+    canvas.setFillColor(colors.HexColor("#666666"))
+    side = "answer" if back else "question"
+    canvas.drawString(x + PADDING, y + PADDING * 0.6, plain(parse(card.label)))
+    canvas.drawRightString(x + g.width - PADDING, y + PADDING * 0.6, f"{deck} · {side}")
+    canvas.setFillColor(colors.black)
+
+
+def _crop_marks(canvas: Canvas, g: Grid, page: tuple[float, float]) -> None:
+    """Short ticks in the sheet margin at every cut line; the cards themselves stay clean."""
+    canvas.setStrokeColor(colors.HexColor("#888888"))
+    canvas.setLineWidth(0.3)
+    top, right = g.bottom + g.rows * g.height, g.left + g.cols * g.width
+    for c in range(g.cols + 1):
+        x = g.left + c * g.width
+        canvas.line(x, g.bottom - 1 * mm, x, g.bottom - 1 * mm - TICK)
+        canvas.line(x, top + 1 * mm, x, top + 1 * mm + TICK)
+    for r in range(g.rows + 1):
+        y = g.bottom + r * g.height
+        canvas.line(g.left - 1 * mm, y, g.left - 1 * mm - TICK, y)
+        canvas.line(right + 1 * mm, y, right + 1 * mm + TICK, y)
+
+
+def render(doc: Document, options: Options) -> bytes:
+    register()
+    content = doc.content
+    cards = study_cards(content)
+    missing = missing_glyphs(" ".join(c.front + c.back + (c.extra or "") for c in cards) + content.article.deck)
+    if missing:
+        chars = " ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
+        raise RenderError(f"{doc.path}: the PDF font cannot print {chars}")
+    page = PAGE_SIZES[options.page_size]
+    g = grid(page, options.cards_per_page)
+    deck = plain(parse(content.article.deck))
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=page, invariant=1, initialFontName=REGULAR, pageCompression=1)
+    canvas.setTitle(f"{plain(parse(content.article.title))}: flashcards")
+    canvas.setAuthor(content.article.editor or "studygen")
+    canvas.setSubject(f"Printable flashcards for the deck {deck}")
+    canvas.setCreator(f"studygen {__version__}")
+    per_page = options.cards_per_page
+    try:
+        for start in range(0, len(cards), per_page):
+            batch = cards[start:start + per_page]
+            for back in (False, True):
+                _crop_marks(canvas, g, page)
+                for index, card in enumerate(batch):
+                    x, y = g.slot(index, back, options.duplex)
+                    _draw_card(canvas, g, x, y, card, back, deck)
+                canvas.showPage()
+    except RenderError as error:
+        raise RenderError(f"{doc.path}: {error}") from None
+    canvas.save()
+    return buffer.getvalue()
