@@ -43,7 +43,9 @@ def test_build_default_content_and_output(tmp_path):
     write_content(project / "content", starter())
     result = run("build", cwd=project)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (project / "output").iterdir()) == ["nmn-autophagy.apkg", "nmn-autophagy.pdf"]
+    from generator.render import FORMATS
+    expected = sorted("nmn-autophagy" + f.suffix for f in FORMATS.values())
+    assert sorted(p.name for p in (project / "output").iterdir()) == expected
 
 
 def test_build_one_format_and_page_size(content_copy, tmp_path):

@@ -51,6 +51,15 @@ def test_pdf_shows_every_string_as_typed(hostile):
     text = squash(pdf_text(hostile / "hostile.pdf"))
     for s in expected_strings():
         assert squash(s) in text, s
+    cards = squash(pdf_text(hostile / "hostile-cards.pdf"))
+    for s in ["<script>alert(1)</script>", "a < b & c > d", "α β γ µ ≥ ≤ ±", "a <coenzyme>", "water & more",
+              "**unbalanced and ^{open."]:
+        assert squash(s) in cards, s
+
+
+def test_flashcard_text_stays_inside_its_card(hostile):
+    from tests.test_cards_pdf import check_text_inside_cards
+    check_text_inside_cards(hostile / "hostile-cards.pdf", load(FIXTURE).content)
 
 
 def test_pdf_long_words_and_urls_wrap_inside_the_margins(hostile):

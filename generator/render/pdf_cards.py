@@ -16,6 +16,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
@@ -91,7 +92,7 @@ def _fit(markup: str, width: float, height: float, card: StudyCard) -> tuple[Par
                                alignment=TA_CENTER, splitLongWords=True)
         para = Paragraph(markup, style)
         _, used = para.wrap(width, height)
-        if used <= height and para.minWidth() <= width:
+        if used <= height:  # splitLongWords breaks words wider than the card
             return para, used
         size -= 0.5
     raise RenderError(f"card {card.label!r} is too long to fit a printed card at {MIN_SIZE:g} pt; "
@@ -104,12 +105,29 @@ def _draw_card(canvas: Canvas, g: Grid, x: float, y: float, card: StudyCard, bac
     para, used = _fit(_face(card, back), inner_w, inner_h, card)
     top_of_text = y + PADDING + LABEL_SIZE * 1.6 + (inner_h + used) / 2
     para.drawOn(canvas, x + PADDING, top_of_text - used)
+    label, edge = _edge_line(plain(parse(card.label)), f"{deck} · {'answer' if back else 'question'}",
+                             g.width - 2 * PADDING)
     canvas.setFont(REGULAR, LABEL_SIZE)
     canvas.setFillColor(colors.HexColor("#666666"))
-    side = "answer" if back else "question"
-    canvas.drawString(x + PADDING, y + PADDING * 0.6, plain(parse(card.label)))
-    canvas.drawRightString(x + g.width - PADDING, y + PADDING * 0.6, f"{deck} · {side}")
+    canvas.drawString(x + PADDING, y + PADDING * 0.6, label)
+    canvas.drawRightString(x + g.width - PADDING, y + PADDING * 0.6, edge)
     canvas.setFillColor(colors.black)
+
+
+def _shorten(text: str, width: float) -> str:
+    """``text`` cut with an ellipsis to fit ``width`` at the label size."""
+    if stringWidth(text, REGULAR, LABEL_SIZE) <= width:
+        return text
+    while text and stringWidth(text + "…", REGULAR, LABEL_SIZE) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _edge_line(label: str, deck: str, width: float) -> tuple[str, str]:
+    """The card id (left) and deck name (right), shortened so together they fit one line."""
+    gap = 3 * mm
+    deck = _shorten(deck, width * 0.55)
+    return _shorten(label, width - gap - stringWidth(deck, REGULAR, LABEL_SIZE)), deck
 
 
 def _crop_marks(canvas: Canvas, g: Grid, page: tuple[float, float]) -> None:
