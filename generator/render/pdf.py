@@ -1,130 +1,202 @@
-"""The PDF explainer through ReportLab."""
+"""The PDF explainer through ReportLab.
+
+Order of the handout: title block, notice, key takeaways, contents, the
+content's sections, the mechanism diagram, the claim-by-claim evidence table
+(followed by the section with id ``corrections``, if there is one), glossary,
+references, and the notice again at the end.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import os
+from typing import Iterable
 from urllib.parse import quote
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4, LETTER
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import (BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table,
-                                TableStyle)
+from reportlab.platypus import CondPageBreak, HRFlowable, Paragraph, Spacer
 
 from generator import __version__
 from generator.errors import RenderError
 from generator.model import Content, Document
 from generator.render import Options
 from generator.render.markup import paragraphs, to_reportlab
-from generator.render.pdf_fonts import BOLD, REGULAR, missing_glyphs, register
+from generator.render.pdf_blocks import panel
+from generator.render.pdf_claims import evidence_table, verdict_legend
+from generator.render.pdf_diagram import drawing
+from generator.render.pdf_doc import Explainer, Heading, contents
+from generator.render.pdf_fonts import missing_glyphs, register
+from generator.render.pdf_styles import ACCENT, LINK, NOTICE, NOTICE_EDGE, PAGE_SIZES, PANEL, styles
+from generator.render.pdf_text import esc, flat
 
-PAGE_SIZES = {"a4": A4, "letter": LETTER}
-MARGIN = 20 * mm
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=REGULAR, fontSize=10.5, leading=14.5, alignment=TA_LEFT,
-                          spaceAfter=6)
-    return {
-        "body": base,
-        "title": ParagraphStyle("title", base, fontName=BOLD, fontSize=22, leading=27, spaceAfter=6),
-        "subtitle": ParagraphStyle("subtitle", base, fontSize=13, leading=17, textColor=colors.HexColor("#444444")),
-        "h1": ParagraphStyle("h1", base, fontName=BOLD, fontSize=15, leading=19, spaceBefore=12, spaceAfter=6,
-                             keepWithNext=1),
-        "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=11, spaceAfter=0),
-        "cellhead": ParagraphStyle("cellhead", base, fontName=BOLD, fontSize=8.5, leading=11, spaceAfter=0),
-        "small": ParagraphStyle("small", base, fontSize=9, leading=12),
-    }
-
-
-def _text_of(content: Content) -> str:
-    return content.model_dump_json()
+CORRECTIONS = "corrections"  # the section printed right after the evidence table
 
 
 def render(doc: Document, options: Options) -> bytes:
     register()
+    check_glyphs(doc)
     content = doc.content
-    missing = missing_glyphs(_text_of(content))
-    if missing:
-        chars = " ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
-        raise RenderError(f"{doc.path}: the PDF font cannot print {chars}")
-    buffer = io.BytesIO()
-    page = PAGE_SIZES[options.page_size]
     article = content.article
-    template = BaseDocTemplate(
-        buffer, pagesize=page, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
-        title=_plain(article.title), author=article.editor or "studygen", subject=_plain(article.summary),
-        keywords=article.keywords, creator=f"studygen {__version__}", invariant=1, lang="en-GB",
-        initialFontName=REGULAR,
-    )
-    frame = Frame(MARGIN, MARGIN, page[0] - 2 * MARGIN, page[1] - 2 * MARGIN, id="body")
-    template.addPageTemplates([PageTemplate("page", [frame])])
-    template.build(story(content, template.width))
+    numbers = _numbers(content)
+    buffer = io.BytesIO()
+    pdf = Explainer(
+        buffer, PAGE_SIZES[options.page_size], head=flat(article.title, numbers), version=article.version,
+        created=created(article.version), title=flat(article.title, numbers), author=article.editor or "studygen",
+        subject=flat(article.summary, numbers), keywords=list(article.keywords),
+        creator=f"studygen {__version__}")
+    pdf.render(story(content, pdf.width, pdf.body_height))
     return buffer.getvalue()
 
 
-def _plain(text: str) -> str:
-    from generator.inline import parse, plain
-    return plain(parse(text))
+def created(version: dt.date) -> dt.datetime:
+    """The PDF date: the content version (midnight UTC), or SOURCE_DATE_EPOCH if later, as for the deck."""
+    stamp = dt.datetime.combine(version, dt.time(), dt.timezone.utc)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        stamp = max(stamp, dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc))
+    return stamp
 
 
-def story(content: Content, width: float) -> list:
-    s = _styles()
-    numbers = {r.id: n for n, r in enumerate(content.references, 1)}
+def printed_texts(content: Content) -> Iterable[tuple[str, str]]:
+    """Every text field the PDF prints, with its key path."""
+    a = content.article
+    for key in ("title", "subtitle", "summary", "notice"):
+        if getattr(a, key):
+            yield f"article.{key}", getattr(a, key)
+    tables = {"takeaways": ("text",), "sections": ("heading", "body"), "claims": ("quote", "statement", "note"),
+              "pathway": ("label", "detail"), "glossary": ("term", "definition"),
+              "references": ("authors", "title", "journal", "doi", "url", "note")}
+    for name, keys in tables.items():
+        for i, entry in enumerate(getattr(content, name)):
+            where = f"{name}[{i}]" + (f"(id={entry.id})" if hasattr(entry, "id") else "")
+            for key in keys:
+                value = getattr(entry, key)
+                if value:
+                    yield f"{where}.{key}", value
 
-    def cite(ref_id: str) -> str:
-        return f'[<a href="#ref-{ref_id}">{numbers[ref_id]}</a>]'
 
-    def para(text: str, style: str = "body") -> Paragraph:
-        return Paragraph(to_reportlab(text, cite=cite), s[style])
+def check_glyphs(doc: Document) -> None:
+    """ReportLab silently drops characters its font lacks; refuse instead, naming each field."""
+    problems = []
+    for where, text in printed_texts(doc.content):
+        missing = missing_glyphs(text)
+        if missing:
+            chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
+            problems.append(f"{where}: {chars}")
+    if problems:
+        raise RenderError(f"{doc.path}: the PDF font (DejaVu Serif) cannot print these characters: "
+                          + "; ".join(problems))
+
+
+def _numbers(content: Content) -> dict[str, int]:
+    return {r.id: n for n, r in enumerate(content.references, 1)}
+
+
+def _link(href: str, text: str) -> str:
+    return f'<a href="{esc(href)}" color="#{LINK.hexval()[2:]}">{text}</a>'
+
+
+def story(content: Content, width: float, limit: float) -> list:
+    """The flowables of the whole handout; ``limit`` is the text height of a page."""
+    s = styles()
+    numbers = _numbers(content)
+
+    def number(ref: str) -> str:
+        return _link(f"#ref-{ref}", str(numbers[ref])) if ref in numbers else esc(f"@{ref}")
+
+    def cite(ref: str) -> str:
+        return f"[{number(ref)}]"
+
+    def rich(text: str) -> str:
+        return to_reportlab(text, cite=cite)
+
+    def heading(text: str, key: str) -> Heading:
+        # A contents line is one link already, so citations in it are plain numbers.
+        toc = to_reportlab(text, cite=lambda ref: esc(f"[{numbers.get(ref, '@' + ref)}]"))
+        return Heading(rich(text), s["h1"], outline=(flat(text, numbers), key, toc))
+
+    def fixed(text: str, key: str) -> Heading:
+        # The renderer's own headings (Glossary, References...) are plain text.
+        return Heading(esc(text), s["h1"], outline=(text, key, esc(text)))
 
     a = content.article
-    out: list = [para(a.title, "title")]
+    out: list = [
+        Paragraph(esc(f"STUDY EXPLAINER  ·  VERSION {a.version.isoformat()}"), s["kicker"]),
+        Paragraph(rich(a.title), s["title"]),
+    ]
     if a.subtitle:
-        out.append(para(a.subtitle, "subtitle"))
-    out += [Paragraph(f"Version {a.version.isoformat()}", s["small"]), para(a.summary)]
+        out.append(Paragraph(rich(a.subtitle), s["subtitle"]))
+    out += [HRFlowable(width="100%", thickness=1.2, color=ACCENT, spaceBefore=2, spaceAfter=2),
+            Paragraph(rich(a.summary), s["summary"])]
     if a.notice:
-        out.append(para(a.notice, "small"))
+        out += [panel([Paragraph(rich(a.notice), s["notice"])], width, fill=NOTICE, edge=NOTICE_EDGE,
+                      limit=limit, padding=7), Spacer(1, 12)]
     if content.takeaways:
-        out.append(Paragraph("Key takeaways", s["h1"]))
-        out += [Paragraph("• " + to_reportlab(t.text, cite=cite), s["body"]) for t in content.takeaways]
+        title = "Key takeaways"
+        items = [Heading(esc(title), s["panelhead"], outline=(title, "x-takeaways", None))]
+        items += [Paragraph(rich(t.text), s["takeaway"], bulletText=f"{n}")
+                  for n, t in enumerate(content.takeaways, 1)]
+        out += [panel(items, width, fill=PANEL, edge=ACCENT, limit=limit, outline=(title, "x-takeaways", None)),
+                Spacer(1, 6)]
+    if content.sections or content.pathway or content.claims or content.glossary or content.references:
+        out += [Heading("Contents", s["h1"]), contents()]  # never an empty list of contents
+
+    corrections = [sec for sec in content.sections if sec.id == CORRECTIONS]
     for section in content.sections:
-        out.append(para(section.heading, "h1"))
-        out += [para(p) for p in paragraphs(section.body)]
+        if section.id != CORRECTIONS:
+            out += [heading(section.heading, f"s-{section.id}")] + [Paragraph(rich(p), s["body"])
+                                                                     for p in paragraphs(section.body)]
+    if content.pathway:
+        out += [fixed("The proposed mechanism, step by step", "x-mechanism"), mechanism(content, width, limit)]
     if content.claims:
-        out.append(Paragraph("What the article claims, and what the evidence shows", s["h1"]))
-        rows = [[Paragraph(h, s["cellhead"]) for h in ("The article says", "Verdict", "Evidence", "Accurate statement")]]
-        for claim in content.claims:
-            refs = " ".join(cite(r) for r in claim.refs)
-            rows.append([
-                Paragraph("“" + to_reportlab(claim.quote) + "”", s["cell"]),
-                Paragraph(claim.verdict, s["cell"]),
-                Paragraph(claim.evidence, s["cell"]),
-                Paragraph(to_reportlab(claim.statement, cite=cite) + (" " + refs if refs else ""), s["cell"]),
-            ])
-        table = Table(rows, colWidths=[width * 0.32, width * 0.13, width * 0.15, width * 0.40], repeatRows=1)
-        table.setStyle(TableStyle([
-            ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
-        ]))
-        out.append(table)
+        legend, claims = verdict_legend(width, limit), evidence_table(content, width, limit, rich, number)
+        # Start a new page only if the heading, legend and first row would not fit on this one;
+        # keeping the whole table together would waste the rest of the page.
+        need = 60 + sum(legend.estimated_heights) + legend.spaceAfter + sum(claims.estimated_heights[:2])
+        out += [CondPageBreak(need), fixed("Claim by claim: what the evidence shows", "x-claims"), legend, claims]
+    for section in corrections:
+        out += [heading(section.heading, f"s-{section.id}")] + [Paragraph(rich(p), s["body"])
+                                                                 for p in paragraphs(section.body)]
     if content.glossary:
-        out.append(Paragraph("Glossary", s["h1"]))
-        out += [Paragraph(f"<b>{to_reportlab(g.term)}</b>: {to_reportlab(g.definition, cite=cite)}", s["body"])
+        out.append(fixed("Glossary", "x-glossary"))
+        out += [Paragraph(f"<b>{rich(g.term)}</b>\u2003{rich(g.definition)}", s["glossary"])
                 for g in content.glossary]
     if content.references:
-        out.append(Paragraph("References", s["h1"]))
-        for n, r in enumerate(content.references, 1):
-            doi = ""
-            if r.doi:
-                url = "https://doi.org/" + quote(r.doi, safe="/:;()._-")
-                doi = f' <a href="{to_reportlab(url)}" color="#0b57d0">doi:{to_reportlab(r.doi)}</a>'
-            out.append(Paragraph(
-                f'<a name="ref-{r.id}"/>{n}. {to_reportlab(r.authors)} ({r.year}). {to_reportlab(r.title)}. '
-                f'<i>{to_reportlab(r.journal)}</i>.{doi}', s["small"]))
-    out.append(Spacer(1, 1))
+        out.append(fixed("References", "x-references"))
+        out += [reference(r, n, rich) for n, r in enumerate(content.references, 1)]
+    if a.notice:
+        closing = panel([Paragraph(rich(a.notice), s["notice"])], width, fill=NOTICE, edge=NOTICE_EDGE,
+                        limit=limit, padding=7)
+        closing.spaceBefore = 12
+        if isinstance(out[-1], Paragraph):
+            out[-1].keepWithNext = 1  # so the notice never stands alone on the last page
+        out.append(closing)
     return out
+
+
+def mechanism(content: Content, width: float, limit: float):
+    figure = drawing(content, width, details=True)
+    room = limit - 60  # leave space for the heading kept with it
+    if figure.height > room:
+        scale = room / figure.height
+        figure.scale(scale, scale)
+        figure.width, figure.height = figure.width * scale, figure.height * scale
+    figure.hAlign = "LEFT"
+    return figure
+
+
+def _stop(markup: str, text: str) -> str:
+    """``markup`` closed with a full stop unless ``text`` already ends a sentence."""
+    return markup if flat(text).endswith((".", "?", "!")) else markup + "."
+
+
+def reference(r, n: int, rich) -> Paragraph:
+    text = (f'<a name="ref-{r.id}"/>{esc(r.authors)} ({r.year}). {_stop(rich(r.title), r.title)} '
+            f'<i>{_stop(rich(r.journal), r.journal)}</i>')
+    if r.doi:
+        text += " " + _link("https://doi.org/" + quote(r.doi, safe="/:;()._-"), esc(f"https://doi.org/{r.doi}"))
+    if r.url:
+        text += " " + _link(r.url, esc(r.url))
+    if r.note:
+        text += f" <i>{rich(r.note)}</i>"
+    return Paragraph(text, styles()["reference"], bulletText=f"{n}.")

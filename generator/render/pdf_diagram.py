@@ -1,37 +1,150 @@
-"""The mechanism diagram drawn from ``[[pathway]]``: a ReportLab Drawing, also exported as SVG."""
+"""The mechanism diagram drawn from ``[[pathway]]``: a ReportLab Drawing, also exported as SVG.
+
+Each arrow carries the strongest model that shows its step (cell, mouse or
+human).  The model is told by the line pattern and a word beside the arrow,
+never by colour alone, so the figure reads the same in grayscale.  Labels
+are measured and wrapped so text always stays inside its box.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from reportlab.graphics import renderSVG
 from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from generator.inline import parse, plain
 from generator.model import Content
-from generator.render.pdf_fonts import BOLD, REGULAR, register
+from generator.render.pdf_fonts import BOLD, ITALIC, REGULAR, register
+from generator.render.pdf_styles import ACCENT as ARROW, INK, MUTED
+from generator.render.pdf_text import flat, wrap
 
-BOX_W, BOX_H, GAP = 150, 34, 22
+BOX_FILL = colors.HexColor("#f3f1ea")
+BOX_EDGE = colors.HexColor("#4a4a4a")
 
 
-def drawing(content: Content, width: float = 200) -> Drawing:
+@dataclass(frozen=True)
+class LineStyle:
+    dash: tuple[float, ...] | None
+    width: float
+    phrase: str  # beside the arrow
+    legend: str
+
+
+MODELS = {
+    "human": LineStyle(None, 1.8, "shown in humans", "humans"),
+    "mouse": LineStyle((5, 2.5), 1.3, "shown in mice", "mice"),
+    "cell": LineStyle((0.1, 2.6), 1.5, "shown in cells", "cells in culture"),
+    None: LineStyle((0.1, 5), 1.0, "model not stated", "no model stated"),
+}
+
+BOX_PAD = 7
+LABEL_SIZES = (10.5, 10, 9.5, 9, 8.5, 8)
+GAP = 30  # vertical room for an arrow between two rows
+DETAIL_SIZE, DETAIL_LEAD = 8.6, 11.2
+PHRASE_SIZE = 7.5
+LEGEND_SIZE = 8
+SAMPLE_W = 26  # length of a legend's line sample
+
+
+def _label(text: str, width: float) -> tuple[float, list[str]]:
+    """The largest label size that fits in two lines, else the smallest size with as many lines as needed."""
+    for size in LABEL_SIZES:
+        lines = wrap(text, BOLD, size, width)
+        if len(lines) <= 2:
+            return size, lines
+    return LABEL_SIZES[-1], wrap(text, BOLD, LABEL_SIZES[-1], width)
+
+
+def _arrow(d: Drawing, x: float, y_from: float, y_to: float, model: str | None) -> None:
+    style = MODELS[model]
+    head = 6
+    d.add(Line(x, y_from, x, y_to + head - 0.5, strokeColor=ARROW, strokeWidth=style.width,
+               strokeDashArray=list(style.dash) if style.dash else None, strokeLineCap=1))
+    d.add(Polygon([x - 3.5, y_to + head, x + 3.5, y_to + head, x, y_to], fillColor=ARROW, strokeColor=ARROW,
+                  strokeWidth=0.5))
+
+
+def _legend(models: list[str | None], width: float) -> tuple[list[str], list[list[tuple[float, str | None]]]]:
+    """Caption lines and rows of (x, model) entries that fit ``width``."""
+    caption = wrap("Each arrow shows the strongest kind of study behind that step:", ITALIC, LEGEND_SIZE, width)
+    rows: list[list[tuple[float, str | None]]] = [[]]
+    x = 0.0
+    for model in models:
+        w = SAMPLE_W + 5 + stringWidth(MODELS[model].legend, REGULAR, LEGEND_SIZE)
+        if rows[-1] and x + w > width:
+            rows.append([])
+            x = 0.0
+        rows[-1].append((x, model))
+        x += w + 16
+    return caption, rows
+
+
+def _sample(d: Drawing, x: float, y: float, model: str | None) -> None:
+    style = MODELS[model]
+    d.add(Line(x, y + 3, x + SAMPLE_W, y + 3, strokeColor=ARROW, strokeWidth=style.width,
+               strokeDashArray=list(style.dash) if style.dash else None, strokeLineCap=1))
+    d.add(String(x + SAMPLE_W + 5, y, style.legend, fontName=REGULAR, fontSize=LEGEND_SIZE, fillColor=INK))
+
+
+def drawing(content: Content, width: float = 230, details: bool = False) -> Drawing:
+    """The pathway as boxes joined by arrows.  With ``details``, each step's
+    detail and reference numbers stand beside its box (for the PDF page)."""
     register()
     steps = content.pathway
-    height = len(steps) * (BOX_H + GAP)
-    d = Drawing(width, height)
-    x = (width - BOX_W) / 2
-    for i, step in enumerate(steps):
-        y = height - (i + 1) * (BOX_H + GAP) + GAP
-        d.add(Rect(x, y, BOX_W, BOX_H, rx=6, ry=6, fillColor=colors.HexColor("#f3f1ea"),
-                   strokeColor=colors.HexColor("#333333"), strokeWidth=0.8))
-        d.add(String(x + BOX_W / 2, y + BOX_H / 2 - 4, plain(parse(step.label)), fontName=BOLD,
-                     fontSize=10, textAnchor="middle"))
-        if i:
-            top = y + BOX_H + GAP
-            d.add(Line(width / 2, top, width / 2, y + BOX_H + 5, strokeWidth=1))
-            d.add(Polygon([width / 2 - 4, y + BOX_H + 6, width / 2 + 4, y + BOX_H + 6, width / 2, y + BOX_H],
-                          fillColor=colors.black, strokeWidth=0))
-            if step.shown_in:
-                d.add(String(width / 2 + 6, y + BOX_H + GAP / 2 - 3, step.shown_in, fontName=REGULAR, fontSize=7))
+    numbers = {r.id: n for n, r in enumerate(content.references, 1)}
+    box_w = min(180.0, width * 0.37) if details else min(width - 8, 190.0)
+    box_x = 0 if details else (width - box_w) / 2
+    text_x = box_w + 18
+    rows = []
+    for step in steps:
+        size, lines = _label(flat(step.label), box_w - 2 * BOX_PAD)
+        box_h = max(len(lines) * size * 1.2 + 2 * BOX_PAD, 30)
+        detail: list[str] = []
+        if details:
+            text = flat(step.detail, numbers)
+            cited = ", ".join(str(numbers[r]) for r in step.refs if r in numbers)
+            detail = wrap(text + (f" [{cited}]" if cited else ""), REGULAR, DETAIL_SIZE, width - text_x)
+        rows.append((step, size, lines, box_h, detail, max(box_h, len(detail) * DETAIL_LEAD)))
+    used = {step.shown_in for step in steps[1:]}
+    shown = [m for m in ("human", "mouse", "cell", None) if m is not None or m in used]
+    caption, legend = _legend(shown, width) if len(steps) > 1 else ([], [])
+    legend_h = (len(caption) * 10.5 + len(legend) * 13 + 10) if legend else 0
+    height = sum(row[-1] for row in rows) + GAP * max(len(rows) - 1, 0) + legend_h
+    d = Drawing(width, height, initialFontName=REGULAR, initialFontSize=DETAIL_SIZE)  # not Helvetica
+    top = height
+    previous_bottom = None
+    cx = box_x + box_w / 2
+    for step, size, lines, box_h, detail, row_h in rows:
+        if previous_bottom is not None:
+            _arrow(d, cx, previous_bottom, top, step.shown_in)
+            d.add(String(cx + 8, (previous_bottom + top) / 2 - 2.5, MODELS[step.shown_in].phrase,
+                         fontName=ITALIC, fontSize=PHRASE_SIZE, fillColor=MUTED))
+        box_y = top - box_h
+        d.add(Rect(box_x, box_y, box_w, box_h, rx=5, ry=5, fillColor=BOX_FILL, strokeColor=BOX_EDGE,
+                   strokeWidth=0.8))
+        lead = size * 1.2
+        first = box_y + box_h / 2 + len(lines) * lead / 2 - size * 0.92
+        for k, line in enumerate(lines):
+            d.add(String(cx, first - k * lead, line, fontName=BOLD, fontSize=size, textAnchor="middle",
+                         fillColor=INK))
+        # A short detail sits level with the middle of its box.
+        drop = max(box_h - len(detail) * DETAIL_LEAD, 0) / 2 + 1
+        for k, line in enumerate(detail):
+            d.add(String(text_x, top - drop - DETAIL_SIZE - k * DETAIL_LEAD, line, fontName=REGULAR,
+                         fontSize=DETAIL_SIZE, fillColor=INK))
+        previous_bottom = box_y
+        top -= row_h + GAP
+    y = legend_h - 10 - LEGEND_SIZE
+    for line in caption:
+        d.add(String(0, y, line, fontName=ITALIC, fontSize=LEGEND_SIZE, fillColor=MUTED))
+        y -= 10.5
+    for entries in legend:
+        y -= 2.5
+        for x, model in entries:
+            _sample(d, x, y, model)
+        y -= 10.5
     return d
 
 

@@ -1,0 +1,139 @@
+"""Flowables the explainer is made of beyond plain paragraphs: verdict marks,
+boxed panels and tables whose rows stay whole unless a row is taller than a page."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, Table, TableStyle
+
+from generator.render.pdf_fonts import REGULAR
+from generator.render.pdf_styles import INK
+
+PAD = 5  # cell padding in points
+
+
+class VerdictMark(Flowable):
+    """A drawn mark per verdict (✓ ~ ▲ ✗).  The serif font has no check or
+    ballot glyphs, and drawn marks print the same in grayscale."""
+
+    SIZE = 7.5
+
+    def __init__(self, verdict: str, size: float = SIZE):
+        super().__init__()
+        self.verdict = verdict
+        self.width = self.height = size
+
+    def wrap(self, availWidth, availHeight):
+        return self.width, self.height
+
+    def draw(self):
+        c, s = self.canv, self.width
+        c.saveState()
+        c.setStrokeColor(INK)
+        c.setFillColor(INK)
+        c.setLineWidth(1.3)
+        c.setLineCap(1)
+        c.setLineJoin(1)
+        path = c.beginPath()
+        if self.verdict == "supported":
+            path.moveTo(0.05 * s, 0.5 * s)
+            path.lineTo(0.38 * s, 0.12 * s)
+            path.lineTo(0.98 * s, 0.95 * s)
+            c.drawPath(path, stroke=1, fill=0)
+        elif self.verdict == "imprecise":
+            path.moveTo(0, 0.38 * s)
+            path.curveTo(0.18 * s, 0.78 * s, 0.34 * s, 0.78 * s, 0.5 * s, 0.5 * s)
+            path.curveTo(0.66 * s, 0.22 * s, 0.82 * s, 0.22 * s, s, 0.62 * s)
+            c.drawPath(path, stroke=1, fill=0)
+        elif self.verdict == "overstated":
+            path.moveTo(0, 0.05 * s)
+            path.lineTo(s, 0.05 * s)
+            path.lineTo(0.5 * s, 0.95 * s)
+            path.close()
+            c.setLineWidth(0.5)
+            c.drawPath(path, stroke=1, fill=1)
+        else:
+            c.line(0.1 * s, 0.1 * s, 0.9 * s, 0.9 * s)
+            c.line(0.1 * s, 0.9 * s, 0.9 * s, 0.1 * s)
+        c.restoreState()
+
+
+class Marked(Flowable):
+    """A mark beside a paragraph, the mark level with the paragraph's first line."""
+
+    GAP = 4
+
+    def __init__(self, mark: Flowable, para, gap: float = GAP):
+        super().__init__()
+        self.mark, self.para, self.gap = mark, para, gap
+
+    def wrap(self, availWidth, availHeight):
+        mw, mh = self.mark.wrap(availWidth, availHeight)
+        pw, ph = self.para.wrap(max(availWidth - mw - self.gap, 1), availHeight)
+        self._ph = ph
+        self.width, self.height = availWidth, max(ph, mh)
+        return self.width, self.height
+
+    def draw(self):
+        style = self.para.style
+        baseline = self.height - style.fontSize  # ReportLab sets the first line one font size down
+        self.mark.drawOn(self.canv, 0, baseline - 0.5)
+        self.para.drawOn(self.canv, self.mark.width + self.gap, self.height - self._ph)
+
+
+class Outlined:
+    """Keeps the ``outline`` entry on the first part when a flowable splits."""
+
+    outline = None
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        for part in parts:
+            part.outline = None
+        if parts:
+            parts[0].outline = self.outline
+        return parts
+
+
+class Panel(Outlined, Table):
+    pass
+
+
+def _height(cell, width: float) -> float:
+    cells = cell if isinstance(cell, (list, tuple)) else [cell]
+    total = 0.0
+    for flowable in cells:
+        _, h = flowable.wrap(width, 1e6)
+        total += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total
+
+
+def table(rows: list[list], widths: list[float], commands: list, *, limit: float, header: int = 0,
+          cls: type[Table] = Table, padding: float = PAD) -> Table:
+    """A table whose rows never split, unless one is taller than ``limit`` (a page's
+    text height): then splitting inside rows is the only way to print it."""
+    heights = [max(_height(cell, w - 2 * padding) for cell, w in zip(row, widths)) + 2 * padding for row in rows]
+    head = sum(heights[:header])
+    too_tall = any(head + h > limit for h in heights[header:])
+    t = cls(rows, colWidths=widths, repeatRows=header, splitByRow=1, splitInRow=1 if too_tall else 0)
+    t.estimated_heights = heights  # for deciding where a page should break before the table
+    t.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # a table's own default font is Helvetica
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), padding), ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+    ] + commands))
+    return t
+
+
+def panel(flowables: list, width: float, *, fill, edge, limit: float, outline=None, padding: float = 9) -> Panel:
+    """A tinted box with a bar on its left; each flowable is one row so the box can break between them."""
+    rows = [[f] for f in flowables]
+    # Rows sit close together; only the box's outer edges get the full padding.
+    commands = [("BACKGROUND", (0, 0), (-1, -1), fill), ("LINEBEFORE", (0, 0), (0, -1), 2.5, edge),
+                ("LEFTPADDING", (0, 0), (-1, -1), padding + 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, 0), padding), ("BOTTOMPADDING", (0, -1), (-1, -1), padding)]
+    t = table(rows, [width], commands, limit=limit, cls=Panel, padding=padding)
+    t.outline = outline
+    return t
+

@@ -1,0 +1,145 @@
+"""The page frame of the explainer: templates, running head, footer, outline and contents.
+
+"Page X of Y" needs the page total before the last page exists.  Rather
+than replaying saved pages at the end (which sends every outline entry to
+page 1), ``multiBuild`` repeats the layout until the total and the table of
+contents stop changing; ``PageTotal`` is the indexing flowable that asks for
+the extra pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, TableStyle
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from generator.render.pdf_blocks import Outlined
+from generator.render.pdf_fonts import ITALIC, REGULAR
+from generator.render.pdf_styles import FOOT_BAND, HEAD_BAND, MARGIN, MUTED, RULE, styles
+from generator.render.pdf_text import clip
+
+
+class Heading(Outlined, Paragraph):
+    """A section heading that is also an outline entry and a contents line.
+
+    ``outline`` is (plain title, bookmark key, contents markup or None).
+    """
+
+    def __init__(self, text, style, bulletText=None, frags=None, outline=None, **kw):
+        super().__init__(text, style, bulletText=bulletText, frags=frags, **kw)
+        self.outline = outline
+
+    def draw(self):
+        if self.outline:
+            # Point the bookmark a little above the heading, not at the page top.
+            self.canv.bookmarkHorizontal(self.outline[1], 0, self.height + 8)
+        super().draw()
+
+
+class PageTotal(Flowable):
+    """Zero-size indexing flowable: satisfied once two passes agree on the page count."""
+
+    def __init__(self):
+        super().__init__()
+        self.known: int | None = None
+        self.seen = 0
+        self._stable = False
+
+    def isIndexing(self):
+        return 1
+
+    def beforeBuild(self):
+        self.seen = 0
+
+    def afterBuild(self):
+        self._stable = self.known == self.seen
+        self.known = self.seen
+
+    def isSatisfied(self):
+        return self._stable
+
+    def notify(self, kind, stuff):
+        pass
+
+    def wrap(self, availWidth, availHeight):
+        return 0, 0
+
+    def draw(self):
+        pass
+
+
+def contents() -> TableOfContents:
+    style = styles()["toc"]
+    # The inner table's own font would otherwise be Helvetica.
+    table = TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
+    return TableOfContents(levelStyles=[style], tableStyle=table, dotsMinLevel=0)
+
+
+class Explainer(BaseDocTemplate):
+    def __init__(self, buffer: io.BytesIO, pagesize: tuple[float, float], *, head: str, version: dt.date,
+                 created: dt.datetime, **meta):
+        super().__init__(buffer, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                         bottomMargin=MARGIN, invariant=1, lang="en-GB", initialFontName=REGULAR,
+                         displayDocTitle=1, **meta)
+        self.head = head
+        self.version = version
+        self.created = created
+        self.total = PageTotal()
+        width, height = pagesize
+        body = width - 2 * MARGIN
+
+        def frame(name: str, top_band: float) -> Frame:
+            return Frame(MARGIN, MARGIN + FOOT_BAND, body, height - 2 * MARGIN - FOOT_BAND - top_band, id=name,
+                         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+        self.addPageTemplates([
+            PageTemplate("first", [frame("first", 0)], onPage=self._decorate, autoNextPageTemplate="later"),
+            PageTemplate("later", [frame("later", HEAD_BAND)], onPage=self._decorate),
+        ])
+
+    @property
+    def body_height(self) -> float:
+        """Height of the text frame on pages with a running head (the smaller frame)."""
+        return self.pagesize[1] - 2 * MARGIN - FOOT_BAND - HEAD_BAND
+
+    def beforeDocument(self):
+        stamp = self.created.strftime("D:%Y%m%d%H%M%S+00'00'")
+        self.canv.setDateFormatter(lambda *_: stamp)
+
+    def afterPage(self):
+        self.total.seen = self.page
+
+    def afterFlowable(self, flowable):
+        outline = getattr(flowable, "outline", None)
+        if not outline:
+            return
+        title, key, toc = outline
+        self.canv.addOutlineEntry(title, key, level=0, closed=False)
+        if toc is not None:
+            self.notify("TOCEntry", (0, toc, self.page, key))
+
+    def _decorate(self, canv, doc) -> None:
+        width, height = self.pagesize
+        left, right = MARGIN, width - MARGIN
+        canv.saveState()
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.setFillColor(MUTED)
+        if self.page > 1:
+            canv.setFont(ITALIC, 8.5)
+            canv.drawString(left, height - MARGIN - 9, clip(self.head, ITALIC, 8.5, right - left))
+            canv.line(left, height - MARGIN - 14, right, height - MARGIN - 14)
+        canv.line(left, MARGIN + 15, right, MARGIN + 15)
+        canv.setFont(REGULAR, 8.5)
+        canv.drawString(left, MARGIN + 4, f"Content version {self.version.isoformat()}")
+        total = self.total.known if self.total.known is not None else "?"
+        canv.drawRightString(right, MARGIN + 4, f"Page {self.page} of {total}")
+        canv.restoreState()
+
+    def render(self, story: list) -> None:
+        self.multiBuild(story + [self.total])
+
