@@ -176,7 +176,7 @@ def cross_check(content: Content, source_text: str | None) -> list[Problem]:
             problems.append(Problem(f"{where}.section", f"no section with id {card.section!r}"))
         if isinstance(card, ClozeCard) and not inline.cloze_numbers(inline.parse(card.text, cloze=True)):
             problems.append(Problem(f"{where}.text", "a cloze card needs at least one {{c1::...}} deletion"))
-    for where, text in _texts(content):
+    for where, text in texts(content):
         for ref in inline.cites(inline.parse(text)):
             if ref not in refs:
                 problems.append(Problem(where, f"cites [@{ref}] but there is no reference with that id"))
@@ -184,7 +184,7 @@ def cross_check(content: Content, source_text: str | None) -> list[Problem]:
 
 
 
-def _texts(content: Content) -> Iterable[tuple[str, str]]:
+def texts(content: Content) -> Iterable[tuple[str, str]]:
     """Every text field with its key path, for checks that look inside prose."""
     for table, entries in content:
         if table == "article":

@@ -179,3 +179,13 @@ def test_short_edge_and_no_mirroring(tmp_path, duplex):
             sums.add(front[1] + back[1])  # rows swap top to bottom
     if duplex == "short":
         assert max(sums) - min(sums) < 1
+
+
+def test_unprintable_character_names_the_card_field(tmp_path):
+    data = starter()
+    data["cards"][0]["back"] = "NAD⁺ 漢"
+    path = write_content(tmp_path / "content", data)
+    result = CliRunner().invoke(main, ["build", str(path), "-o", str(tmp_path / "out"), "-f", "cards"])
+    assert result.exit_code == 1
+    assert "cards[0](id=nmn-precursor).back: '漢' (U+6F22)" in result.output
+    assert not (tmp_path / "out").exists()

@@ -25,7 +25,7 @@ from generator.render.pdf_blocks import panel
 from generator.render.pdf_claims import evidence_table, verdict_legend
 from generator.render.pdf_diagram import drawing
 from generator.render.pdf_doc import Explainer, Heading, contents
-from generator.render.pdf_fonts import missing_glyphs, register
+from generator.render.pdf_fonts import check_glyphs, register
 from generator.render.pdf_styles import ACCENT, LINK, NOTICE, NOTICE_EDGE, PAGE_SIZES, PANEL, styles
 from generator.render.pdf_text import esc, flat
 
@@ -34,7 +34,7 @@ CORRECTIONS = "corrections"  # the section printed right after the evidence tabl
 
 def render(doc: Document, options: Options) -> bytes:
     register()
-    check_glyphs(doc)
+    check_glyphs(doc.path, printed_texts(doc.content))
     content = doc.content
     article = content.article
     numbers = _numbers(content)
@@ -73,19 +73,6 @@ def printed_texts(content: Content) -> Iterable[tuple[str, str]]:
                 value = getattr(entry, key)
                 if value:
                     yield f"{where}.{key}", value
-
-
-def check_glyphs(doc: Document) -> None:
-    """ReportLab silently drops characters its font lacks; refuse instead, naming each field."""
-    problems = []
-    for where, text in printed_texts(doc.content):
-        missing = missing_glyphs(text)
-        if missing:
-            chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
-            problems.append(f"{where}: {chars}")
-    if problems:
-        raise RenderError(f"{doc.path}: the PDF font (DejaVu Serif) cannot print these characters: "
-                          + "; ".join(problems))
 
 
 def _numbers(content: Content) -> dict[str, int]:

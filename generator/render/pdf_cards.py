@@ -26,7 +26,8 @@ from generator.inline import Cloze, parse, plain
 from generator.model import Document
 from generator.render import Options
 from generator.render.markup import paragraphs, to_reportlab
-from generator.render.pdf_fonts import BOLD, REGULAR, missing_glyphs, register
+from generator.load import texts
+from generator.render.pdf_fonts import REGULAR, check_glyphs, register
 from generator.study import StudyCard, study_cards
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
@@ -149,10 +150,8 @@ def render(doc: Document, options: Options) -> bytes:
     register()
     content = doc.content
     cards = study_cards(content)
-    missing = missing_glyphs(" ".join(c.front + c.back + (c.extra or "") for c in cards) + content.article.deck)
-    if missing:
-        chars = " ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
-        raise RenderError(f"{doc.path}: the PDF font cannot print {chars}")
+    check_glyphs(doc.path, [("article.deck", content.article.deck),
+                            *((w, t) for w, t in texts(content) if w.startswith(("cards", "glossary")))])
     page = PAGE_SIZES[options.page_size]
     g = grid(page, options.cards_per_page)
     deck = plain(parse(content.article.deck))

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.lib.fonts import addMapping
+
+from generator.errors import RenderError
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 REGULAR, BOLD, ITALIC, BOLD_ITALIC = "DejaVuSerif", "DejaVuSerif-Bold", "DejaVuSerif-Italic", "DejaVuSerif-BoldItalic"
@@ -29,3 +32,16 @@ def missing_glyphs(text: str) -> set[str]:
     register()
     covered = pdfmetrics.getFont(REGULAR).face.charToGlyph
     return {c for c in set(text) if c.isprintable() and not c.isspace() and ord(c) not in covered}
+
+
+def check_glyphs(path: Path, fields: Iterable[tuple[str, str]]) -> None:
+    """ReportLab silently drops characters its font lacks; refuse instead, naming each field."""
+    problems = []
+    for where, text in fields:
+        missing = missing_glyphs(text)
+        if missing:
+            chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
+            problems.append(f"{where}: {chars}")
+    if problems:
+        raise RenderError(f"{path}: the PDF font (DejaVu Serif) cannot print these characters: "
+                          + "; ".join(problems))
