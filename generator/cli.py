@@ -72,11 +72,15 @@ def main(ctx: click.Context, verbose: int, quiet: int) -> None:
               help="Build only these formats (repeatable). Default: all.")
 @click.option("--page-size", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4",
               show_default=True, help="Paper size of the PDFs.")
+@click.option("--cards-per-page", type=click.IntRange(1, 30), default=8, show_default=True,
+              help="Printable flashcards per page (8 = 2 x 4).")
+@click.option("--duplex", type=click.Choice(["long", "short", "none"]), default="long", show_default=True,
+              help="Printer flips on the long or short edge (mirrors the backs), or none.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Render in this many processes. Default: all cores.")
 @pass_context
 def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], page_size: str,
-          jobs: int | None) -> None:
+          cards_per_page: int, duplex: str, jobs: int | None) -> None:
     """Build outputs from CONTENT files (default: every content/*.toml).
 
     Every file is loaded and checked before anything is written; outputs are
@@ -102,7 +106,8 @@ def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple
 
     try:
         outputs = _guard(obj, lambda: run_build(
-            list(content), out_dir, formats or list(FORMATS), Options(page_size=page_size.lower()),
+            list(content), out_dir, formats or list(FORMATS),
+            Options(page_size=page_size.lower(), cards_per_page=cards_per_page, duplex=duplex),
             workers=jobs or os.cpu_count() or 1, progress=progress, on_loaded=on_loaded))
     finally:
         if bar is not None:
@@ -124,10 +129,17 @@ def check(obj: Context, content: tuple[Path, ...]) -> None:
     docs = _guard(obj, lambda: load_all(content_paths(list(content))))
     if not docs:
         _fail(obj, "no content files found", 1)
+    from generator.coverage import uncovered
+
     for doc in docs:
         c = doc.content
+        missing = uncovered(doc.source_text, [claim.quote for claim in c.claims])
         obj.info(f"ok: {doc.path}: {len(c.sections)} sections, {len(c.claims)} claims, "
-                 f"{len(c.glossary)} glossary terms, {len(c.references)} references, {len(c.cards)} cards")
+                 f"{len(c.glossary)} glossary terms, {len(c.references)} references, {len(c.cards)} cards, "
+                 f"{len(missing)} uncovered source sentence(s)")
+        # An uncovered sentence is a claim of the article nobody has checked yet.
+        for sentence in missing:
+            obj.detail(f"  uncovered: {sentence.text}")
 
 
 @main.command()
@@ -164,6 +176,27 @@ def schema() -> None:
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "studygen content file"
     click.echo(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
+
+
+@main.command()
+@_content_arg
+@verbosity
+@pass_context
+def cards(obj: Context, content: tuple[Path, ...]) -> None:
+    """List the Anki notes CONTENT files would build (default: every content/*.toml)."""
+    from generator.build import content_paths
+    from generator.load import load_all
+    from generator.render.anki import rows
+
+    docs = _guard(obj, lambda: load_all(content_paths(list(content))))
+    if not docs:
+        _fail(obj, "no content files found", 1)
+    table = [("ID", "TYPE", "CARDS", "TAGS", "FRONT")] + [row for doc in docs for row in rows(doc.content)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
+    for row in table:
+        click.echo("  ".join([cell.ljust(width) for cell, width in zip(row, widths)] + [row[-1]]))
+    total = sum(int(row[2]) for row in table[1:])
+    obj.info(f"{len(table) - 1} notes, {total} cards from {len(docs)} content file(s)")
 
 
 def _guard(obj: Context, action):

@@ -1,26 +1,32 @@
 """The Anki deck (.apkg) through genanki.
 
-Identity rules (see README, "Anki"): note type and deck ids are fixed, note
-GUIDs come from the slug and the card id, and the package timestamp rises with
-the content version, so a re-import updates notes in place and keeps the
-learner's review history.
+Identity rules (see README, "Anki"): note type, field, template and deck ids
+are fixed, note GUIDs come from the slug and the card id (glossary notes: the
+slug and the term), and the package timestamp rises with the content version,
+so a re-import updates notes in place and keeps the learner's review history.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import io
 import json
 import os
 import sqlite3
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
+from urllib.parse import quote
 
 import genanki
 
-from generator.model import BasicCard, ClozeCard, Content, Document, Reference
+from generator.errors import RenderError
+from generator.inline import cloze_numbers, parse, plain
+from generator.model import BasicCard, ClozeCard, Content, Document, GlossaryEntry, Reference
 from generator.render import Options
 from generator.render.markup import to_html
 
@@ -28,74 +34,129 @@ from generator.render.markup import to_html
 BASIC_ID = 1040205913
 REVERSE_ID = 1064105797
 CLOZE_ID = 1609954917
+TERM_ID = 1715609848  # 1 << 30 | first 4 bytes of sha256("studygen:model:term") >> 2
 
 CSS = """\
 .card {
-  font-family: "Iowan Old Style", "Palatino Linotype", Georgia, serif;
+  font-family: "Iowan Old Style", "Palatino Linotype", Palatino, Georgia, "Noto Serif", "DejaVu Serif", serif;
   font-size: 1.25em;
   line-height: 1.45;
   text-align: center;
   color: #1d1d1f;
   background: #fffdf8;
   padding: 0.5em;
+  overflow-wrap: break-word;
 }
 img { max-width: 100%; height: auto; }
-hr#answer { margin: 0.8em 0; }
+a { color: #0b57d0; }
+hr#answer { margin: 0.8em 0; border: 0; border-top: 1px solid #ccc; }
+.cloze { font-weight: bold; color: #0b57d0; }
+.extra { margin-top: 0.8em; font-size: 0.9em; }
 .source {
-  margin-top: 1.2em;
+  margin: 1.2em auto 0;
+  max-width: 42em;
   font-size: 0.72em;
   text-align: left;
   color: #4a4a4a;
   border-top: 1px solid #ccc;
   padding-top: 0.5em;
 }
-.source a { color: #0b57d0; }
-.cloze { font-weight: bold; color: #0b57d0; }
-.extra { margin-top: 0.8em; font-size: 0.9em; }
-.nightMode .card, .night_mode .card, .card.nightMode, .card.night_mode {
+.source div + div { margin-top: 0.35em; }
+.source .grade { font-style: italic; }
+.source .diagram { text-align: center; }
+/* The diagram is drawn dark on light; keep it on a light ground in night mode too. */
+.source .diagram img { background: #fffdf8; border-radius: 6px; padding: 0.3em; }
+.nightMode.card, .night_mode.card, .nightMode .card, .night_mode .card {
   color: #ececec;
   background: #1e1e1e;
 }
+.nightMode hr#answer, .night_mode hr#answer { border-top-color: #555; }
 .nightMode .source, .night_mode .source { color: #c8c8c8; border-top-color: #555; }
-.nightMode .source a, .night_mode .source a, .nightMode .cloze, .night_mode .cloze { color: #8ab4f8; }
+.nightMode a, .night_mode a, .nightMode .cloze, .night_mode .cloze { color: #8ab4f8; }
 """
 
 _SOURCE = '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
 
+
+def _stable_id(key: str) -> int:
+    """A positive 63-bit id from a fixed key."""
+    return int.from_bytes(hashlib.sha256(f"studygen:{key}".encode()).digest()[:8], "big") >> 1
+
+
+def _fields(model: str, *names: str) -> list[dict]:
+    # Field ids key on the position, not the name: Anki then treats a renamed
+    # field as the same field and updates the note type in place, where a
+    # field without an id would make it import a second note type ("Name+").
+    return [{"name": name, "id": _stable_id(f"model:{model}:field:{i}")} for i, name in enumerate(names)]
+
+
+def _templates(model: str, *cards: tuple[str, str, str]) -> list[dict]:
+    return [{"name": name, "qfmt": front, "afmt": back, "id": _stable_id(f"model:{model}:template:{i}")}
+            for i, (name, front, back) in enumerate(cards)]
+
+
+def _back(answer: str) -> str:
+    return '{{FrontSide}}<hr id="answer">' + f'<div class="answer">{answer}</div>' + _SOURCE
+
+
 BASIC = genanki.Model(
     BASIC_ID, "studygen Basic",
-    fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Source"}],
-    templates=[{
-        "name": "Card 1",
-        "qfmt": "{{Front}}",
-        "afmt": '{{FrontSide}}<hr id="answer">{{Back}}' + _SOURCE,
-    }],
+    fields=_fields("basic", "Front", "Back", "Source"),
+    templates=_templates("basic", ("Card 1", "{{Front}}", _back("{{Back}}"))),
     css=CSS,
 )
 
 REVERSE = genanki.Model(
     REVERSE_ID, "studygen Basic (and reversed card)",
-    fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Source"}],
-    templates=[
-        {"name": "Card 1", "qfmt": "{{Front}}",
-         "afmt": '{{FrontSide}}<hr id="answer">{{Back}}' + _SOURCE},
-        {"name": "Card 2", "qfmt": "{{Back}}",
-         "afmt": '{{FrontSide}}<hr id="answer">{{Front}}' + _SOURCE},
-    ],
+    fields=_fields("reverse", "Front", "Back", "Source"),
+    templates=_templates("reverse",
+                         ("Card 1", "{{Front}}", _back("{{Back}}")),
+                         ("Card 2", "{{Back}}", _back("{{Front}}"))),
     css=CSS,
 )
 
 CLOZE = genanki.Model(
     CLOZE_ID, "studygen Cloze",
-    fields=[{"name": "Text"}, {"name": "Extra"}, {"name": "Source"}],
-    templates=[{
-        "name": "Cloze",
-        "qfmt": "{{cloze:Text}}",
-        "afmt": '{{cloze:Text}}{{#Extra}}<div class="extra">{{Extra}}</div>{{/Extra}}' + _SOURCE,
-    }],
+    fields=_fields("cloze", "Text", "Extra", "Source"),
+    templates=_templates("cloze", (
+        "Cloze", "{{cloze:Text}}",
+        '{{cloze:Text}}{{#Extra}}<div class="extra">{{Extra}}</div>{{/Extra}}' + _SOURCE)),
     css=CSS,
     model_type=genanki.Model.CLOZE,
 )
+
+TERM = genanki.Model(
+    TERM_ID, "studygen Term",
+    fields=_fields("term", "Term", "Definition", "Source"),
+    templates=_templates("term",
+                         ("Term to definition", "{{Term}}", _back("{{Definition}}")),
+                         ("Definition to term", "{{Definition}}", _back("{{Term}}"))),
+    css=CSS,
+)
+
+MODELS = {"basic": BASIC, "reverse": REVERSE, "cloze": CLOZE, "term": TERM}
+
+EVIDENCE_WORDS = {
+    "human-trial": "human trials",
+    "human-observational": "human observational studies",
+    "animal": "animal studies",
+    "cell": "cell studies",
+    "review": "review articles",
+    "none": "none found",
+}
+
+
+@dataclass(frozen=True)
+class NoteSpec:
+    """One note as it will be built; the deck and the ``cards`` listing both read these."""
+
+    key: str  # the card id, or "glossary:" + term
+    kind: str  # a key of MODELS
+    fields: tuple[str, ...]  # HTML
+    tags: tuple[str, ...]
+    guid: str
+    cards: int  # how many cards Anki makes from the note
+    front: str  # the author's text of the first field, for listings
 
 
 def deck_id(name: str) -> int:
@@ -113,9 +174,16 @@ def timestamp(content: Content) -> int:
     version = dt.datetime.combine(content.article.version, dt.time(), dt.timezone.utc)
     stamp = int(version.timestamp())
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    if epoch:
+        if not epoch.isdigit():
+            raise RenderError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {epoch!r}")
         stamp = max(stamp, int(epoch))
     return stamp
+
+
+def media_name(content: Content) -> str:
+    """The diagram's file name; media names are global in a collection, so the slug leads."""
+    return f"{content.article.slug}-pathway.svg"
 
 
 def short_reference(ref: Reference) -> str:
@@ -125,65 +193,134 @@ def short_reference(ref: Reference) -> str:
     return f"{surname}{' et al.' if more else ''} {ref.year}"
 
 
+def _link(url: str, text: str) -> str:
+    return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
+
+
 def _reference_html(ref: Reference) -> str:
-    text = to_html(short_reference(ref))
+    text = html.escape(short_reference(ref))
     if ref.doi:
-        url = "https://doi.org/" + ref.doi
-        return f'{text}, <a href="{to_html(url)}">doi:{to_html(ref.doi)}</a>'
+        return f"{text}, " + _link("https://doi.org/" + quote(ref.doi, safe="/:;()._-"), f"doi:{ref.doi}")
+    if ref.url:
+        return f"{text}, " + _link(ref.url, ref.url)
     return text
 
 
+def _cite(refs: dict[str, Reference]):
+    return lambda ref_id: html.escape(f"({short_reference(refs[ref_id])})")
+
+
+def _diagram_html(content: Content) -> str:
+    steps = " → ".join(plain(parse(step.label)) for step in content.pathway)
+    return (f'<div class="diagram"><img src="{html.escape(media_name(content), quote=True)}" '
+            f'alt="{html.escape("Mechanism: " + steps, quote=True)}"></div>')
+
+
 def source_html(content: Content, card: BasicCard | ClozeCard) -> str:
+    """The back's source block: diagram, the claim as it should read, its grading, and the references."""
     refs = {r.id: r for r in content.references}
-    claims = {c.id: c for c in content.claims}
+    cite = _cite(refs)
     parts = []
+    if card.pathway and content.pathway:
+        parts.append(_diagram_html(content))
     cite_ids = list(card.refs)
     if card.claim:
-        claim = claims[card.claim]
-        parts.append(f"{to_html(claim.statement, cite=_cite(refs))} "
-                     f"<i>({claim.verdict}; evidence: {claim.evidence})</i>")
+        claim = next(c for c in content.claims if c.id == card.claim)
+        parts.append(f'<div class="claim">{to_html(claim.statement, cite=cite)}</div>')
+        evidence = EVIDENCE_WORDS.get(claim.evidence, claim.evidence)
+        parts.append(f'<div class="grade">The article\'s claim: {html.escape(claim.verdict)}. '
+                     f'Evidence: {html.escape(evidence)}.</div>')
         cite_ids += [r for r in claim.refs if r not in cite_ids]
+    if card.section:
+        section = next(s for s in content.sections if s.id == card.section)
+        parts.append(f'<div class="section">From “{to_html(section.heading, cite=cite)}”</div>')
     if cite_ids:
-        parts.append("; ".join(_reference_html(refs[r]) for r in dict.fromkeys(cite_ids)))
-    return "<br>".join(parts)
+        parts.append('<div class="refs">'
+                     + "; ".join(_reference_html(refs[r]) for r in dict.fromkeys(cite_ids)) + "</div>")
+    return "".join(parts)
 
 
-def _cite(refs: dict[str, Reference]):
-    return lambda ref_id: to_html(f"({short_reference(refs[ref_id])})")
-
-
-def tags(content: Content, card: BasicCard | ClozeCard) -> list[str]:
+def tags(content: Content, card: BasicCard | ClozeCard | None) -> tuple[str, ...]:
+    if card is None:
+        return tuple(sorted({content.article.slug, "glossary"}))
     out = [content.article.slug, *card.tags]
     if card.claim:
         evidence = next(c.evidence for c in content.claims if c.id == card.claim)
         out.append(f"evidence::{evidence}")
-    return sorted(set(out))
+    return tuple(sorted(set(out)))
 
 
-def note(content: Content, card: BasicCard | ClozeCard) -> genanki.Note:
-    refs = {r.id: r for r in content.references}
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def card_note(content: Content, card: BasicCard | ClozeCard) -> NoteSpec:
+    cite = _cite({r.id: r for r in content.references})
     source = source_html(content, card)
     if isinstance(card, ClozeCard):
-        model = CLOZE
-        fields = [to_html(card.text, cite=_cite(refs), cloze=True),
-                  to_html(card.extra, cite=_cite(refs)) if card.extra else "", source]
+        fields = (to_html(card.text, cite=cite, cloze=True),
+                  to_html(card.extra, cite=cite) if card.extra else "", source)
+        kind, count, front = "cloze", len(cloze_numbers(parse(card.text, cloze=True))), card.text
     else:
-        model = REVERSE if card.type == "reverse" else BASIC
-        fields = [to_html(card.front, cite=_cite(refs)), to_html(card.back, cite=_cite(refs)), source]
-    return genanki.Note(model=model, fields=fields, tags=tags(content, card),
-                        guid=genanki.guid_for(content.article.slug, card.id))
+        fields = (to_html(card.front, cite=cite), to_html(card.back, cite=cite), source)
+        kind, count, front = card.type, 2 if card.type == "reverse" else 1, card.front
+    return NoteSpec(card.id, kind, fields, tags(content, card),
+                    genanki.guid_for(content.article.slug, card.id), count, _one_line(front))
+
+
+def term_note(content: Content, entry: GlossaryEntry) -> NoteSpec:
+    cite = _cite({r.id: r for r in content.references})
+    source = f'<div class="section">Glossary of “{to_html(content.article.title, cite=cite)}”</div>'
+    fields = (to_html(entry.term, cite=cite), to_html(entry.definition, cite=cite), source)
+    # "glossary" keeps a term's GUID apart from a card whose id is spelt the same.
+    return NoteSpec(f"glossary:{entry.term}", "term", fields, tags(content, None),
+                    genanki.guid_for(content.article.slug, "glossary", entry.term), 2, _one_line(entry.term))
+
+
+def notes(content: Content) -> list[NoteSpec]:
+    """Every note of the deck: the cards in content order, then one Term note per glossary entry."""
+    return ([card_note(content, card) for card in content.cards]
+            + [term_note(content, entry) for entry in content.glossary])
+
+
+def rows(content: Content) -> list[tuple[str, str, str, str, str]]:
+    """The notes as table rows: id, note type, card count, tags, front."""
+    return [(n.key, n.kind, str(n.cards), " ".join(n.tags), n.front) for n in notes(content)]
+
+
+def _check_pathway(doc: Document) -> None:
+    if doc.content.pathway:
+        return
+    for i, card in enumerate(doc.content.cards):
+        if card.pathway:
+            raise RenderError(f"{doc.path}: cards[{i}](id={card.id}).pathway: the card shows the mechanism "
+                              "diagram, but the content has no [[pathway]] steps")
+
+
+def media(doc: Document) -> list[tuple[str, bytes]]:
+    """The media files the deck's fields refer to, as (file name, bytes)."""
+    _check_pathway(doc)
+    if not any(card.pathway for card in doc.content.cards):
+        return []
+    from generator.render.pdf_diagram import svg
+    from generator.render.svg_fonts import embed_fonts
+
+    return [(media_name(doc.content), embed_fonts(svg(doc.content)).encode("utf-8"))]
 
 
 def render(doc: Document, options: Options) -> bytes:
     content = doc.content
-    deck = genanki.Deck(deck_id(content.article.deck), content.article.deck,
-                        description=to_html(content.article.summary))
-    for card in content.cards:
-        deck.add_note(note(content, card))
-    return package_bytes(genanki.Package(deck), timestamp(content))
+    description = f"<p>{to_html(content.article.summary)}</p>"
+    if content.article.notice:
+        description += f"<p><i>{to_html(content.article.notice)}</i></p>"
+    deck = genanki.Deck(deck_id(content.article.deck), content.article.deck, description=description)
+    for spec in notes(content):
+        deck.add_note(genanki.Note(model=MODELS[spec.kind], fields=list(spec.fields),
+                                   tags=list(spec.tags), guid=spec.guid))
+    return package_bytes(genanki.Package(deck), timestamp(content), media(doc))
 
 
-def package_bytes(package: genanki.Package, stamp: int) -> bytes:
+def package_bytes(package: genanki.Package, stamp: int, media: Sequence[tuple[str, bytes]] = ()) -> bytes:
     """The .apkg as bytes, identical for identical input (genanki's own writer dates zip entries now)."""
     with tempfile.TemporaryDirectory(prefix="studygen-") as tmp:
         db_path = Path(tmp) / "collection.anki2"
@@ -194,11 +331,12 @@ def package_bytes(package: genanki.Package, stamp: int) -> bytes:
         conn.close()
         db = db_path.read_bytes()
     date = dt.datetime.fromtimestamp(stamp, dt.timezone.utc).timetuple()[:6]
+    files = sorted(media)
+    index = {str(i): name for i, (name, _) in enumerate(files)}
+    entries = [("collection.anki2", db), ("media", json.dumps(index, sort_keys=True).encode())]
+    entries += [(str(i), data) for i, (_, data) in enumerate(files)]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        media = {str(i): Path(path).name for i, path in enumerate(package.media_files)}
-        entries = [("collection.anki2", db), ("media", json.dumps(media, sort_keys=True).encode())]
-        entries += [(str(i), Path(path).read_bytes()) for i, path in enumerate(package.media_files)]
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=max(date, (1980, 1, 1, 0, 0, 0)))
             info.compress_type = zipfile.ZIP_DEFLATED
