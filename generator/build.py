@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Sequence
 from generator.errors import OutputError
 from generator.load import load_all
 from generator.model import Document
-from generator.render import FORMATS, Format, Options
+from generator.render import FORMATS, Format, Options, source_date_epoch
 
 Job = tuple[Document, Format, Path]
 
@@ -104,6 +104,7 @@ def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options:
           workers: int = 1, progress: Callable[[int], None] | None = None,
           on_loaded: Callable[[int], None] | None = None) -> list[Output]:
     docs = load_all(content_paths(paths))
+    source_date_epoch()  # ReportLab reads it too, and would fail mid-render on a bad value
     jobs = plan(docs, formats, out_dir)
     check_targets(out_dir, [path for _, _, path in jobs])
     if on_loaded:

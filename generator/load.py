@@ -174,6 +174,13 @@ def cross_check(content: Content, source_text: str | None) -> list[Problem]:
             problems.append(Problem(f"{where}.claim", f"no claim with id {card.claim!r}"))
         if card.section is not None and card.section not in sections:
             problems.append(Problem(f"{where}.section", f"no section with id {card.section!r}"))
+        if card.pathway and not content.pathway:
+            problems.append(Problem(f"{where}.pathway", "the card shows the mechanism diagram, "
+                                                        "but the content has no [[pathway]] steps"))
+        for j, tag in enumerate(card.tags):
+            if tag == "evidence" or tag.startswith("evidence::"):
+                problems.append(Problem(f"{where}.tags[{j}]", f"{tag!r} is reserved: studygen tags each card "
+                                                              "evidence::<level> from its claim"))
         if isinstance(card, ClozeCard) and not inline.cloze_numbers(inline.parse(card.text, cloze=True)):
             problems.append(Problem(f"{where}.text", "a cloze card needs at least one {{c1::...}} deletion"))
     for where, text in texts(content):

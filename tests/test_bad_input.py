@@ -80,6 +80,10 @@ CASES = {
                           "unknown card type 'essay'", ""),
     "cloze without deletion": (changed(lambda d: next(c for c in d["cards"] if c["type"] == "cloze")
                                        .update(text="No gap at all.")), ".text", "needs at least one", ""),
+    "pathway card without pathway": (changed(lambda d: d.update(pathway=[]) or d["cards"][2].update(pathway=True)),
+                                     "cards[2](id=sirt1-targets).pathway", "no [[pathway]] steps", ""),
+    "reserved tag": (changed(_set("cards", 1, "tags", ["evidence::strong"])), "cards[1](id=nmn-atp).tags[0]",
+                     "is reserved", ""),
     "missing source": (with_source(None), "article.source", "does not exist", ""),
     "non-UTF-8 source": (with_source(b"NMN \xff\xfe"), "article.source", "is not UTF-8", ""),
     "empty content file": (raw(""), "", "the file is empty", ""),
@@ -164,3 +168,10 @@ def test_internal_error_is_one_line_unless_verbose(content_copy, tmp_path, monke
     assert not (tmp_path / "o").exists()
     verbose = invoke("-v", "build", str(content_copy), "-o", str(tmp_path / "o"), "-j", "1")
     assert verbose.exit_code == 70 and "Traceback" in verbose.output and "renderer exploded" in verbose.output
+
+
+def test_bad_source_date_epoch(content_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = invoke("build", str(content_copy), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "SOURCE_DATE_EPOCH must be a whole number" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from generator.build import build
 from generator.cli import main
 from generator.inline import parse, plain
-from generator.render import FORMATS, Options
+from generator.render import Options
 from generator.study import study_cards
 from generator.load import load
 from tests.conftest import import_apkg, starter, write_content

@@ -12,7 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from generator.cli import main
-from tests.conftest import ROOT, SOURCE, starter, write_content
+from tests.conftest import ROOT, starter, write_content
 
 
 def invoke(*args: str, cwd: Path | None = None):

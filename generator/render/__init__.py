@@ -6,9 +6,13 @@ render nothing never pay for ReportLab or genanki.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+
+from generator.errors import StudygenError
 
 if TYPE_CHECKING:  # the CLI reads FORMATS at start-up; pydantic stays unloaded until needed
     from generator.model import Document
@@ -46,3 +50,27 @@ FORMATS: dict[str, Format] = {
         Format("cards", "generator.render.pdf_cards", "-cards.pdf"),
     )
 }
+
+
+def source_date_epoch() -> int | None:
+    """``SOURCE_DATE_EPOCH`` (reproducible-builds convention), if set."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise StudygenError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {value!r}")
+    return int(value)
+
+
+def release_time(version: dt.date) -> dt.datetime:
+    """When a content release was made: its version date (midnight UTC), or SOURCE_DATE_EPOCH if later.
+
+    Every output carries this date.  Anki updates existing notes only from a
+    package newer than them, so it must rise with each release and stay fixed
+    within one.
+    """
+    stamp = dt.datetime.combine(version, dt.time(), dt.timezone.utc)
+    epoch = source_date_epoch()
+    if epoch is not None:
+        stamp = max(stamp, dt.datetime.fromtimestamp(epoch, dt.timezone.utc))
+    return stamp

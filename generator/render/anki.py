@@ -13,7 +13,6 @@ import hashlib
 import html
 import io
 import json
-import os
 import sqlite3
 import tempfile
 import zipfile
@@ -24,10 +23,9 @@ from urllib.parse import quote
 
 import genanki
 
-from generator.errors import RenderError
 from generator.inline import cloze_numbers, parse, plain
 from generator.model import BasicCard, ClozeCard, Content, Document, GlossaryEntry, Reference
-from generator.render import Options
+from generator.render import Options, release_time
 from generator.render.markup import to_html
 
 # Fixed forever: changing one makes Anki treat every note as new.
@@ -165,22 +163,6 @@ def deck_id(name: str) -> int:
     return 1 << 30 | int.from_bytes(digest[:4], "big") >> 2
 
 
-def timestamp(content: Content) -> int:
-    """Seconds since the epoch for the package: the version date, or SOURCE_DATE_EPOCH if later.
-
-    Anki only updates existing notes from a package newer than them, so the
-    timestamp must rise with every release and stay fixed within one.
-    """
-    version = dt.datetime.combine(content.article.version, dt.time(), dt.timezone.utc)
-    stamp = int(version.timestamp())
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        if not epoch.isdigit():
-            raise RenderError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {epoch!r}")
-        stamp = max(stamp, int(epoch))
-    return stamp
-
-
 def media_name(content: Content) -> str:
     """The diagram's file name; media names are global in a collection, so the slug leads."""
     return f"{content.article.slug}-pathway.svg"
@@ -288,18 +270,8 @@ def rows(content: Content) -> list[tuple[str, str, str, str, str]]:
     return [(n.key, n.kind, str(n.cards), " ".join(n.tags), n.front) for n in notes(content)]
 
 
-def _check_pathway(doc: Document) -> None:
-    if doc.content.pathway:
-        return
-    for i, card in enumerate(doc.content.cards):
-        if card.pathway:
-            raise RenderError(f"{doc.path}: cards[{i}](id={card.id}).pathway: the card shows the mechanism "
-                              "diagram, but the content has no [[pathway]] steps")
-
-
 def media(doc: Document) -> list[tuple[str, bytes]]:
     """The media files the deck's fields refer to, as (file name, bytes)."""
-    _check_pathway(doc)
     if not any(card.pathway for card in doc.content.cards):
         return []
     from generator.render.pdf_diagram import svg
@@ -317,7 +289,7 @@ def render(doc: Document, options: Options) -> bytes:
     for spec in notes(content):
         deck.add_note(genanki.Note(model=MODELS[spec.kind], fields=list(spec.fields),
                                    tags=list(spec.tags), guid=spec.guid))
-    return package_bytes(genanki.Package(deck), timestamp(content), media(doc))
+    return package_bytes(genanki.Package(deck), int(release_time(content.article.version).timestamp()), media(doc))
 
 
 def package_bytes(package: genanki.Package, stamp: int, media: Sequence[tuple[str, bytes]] = ()) -> bytes:

@@ -8,18 +8,15 @@ references, and the notice again at the end.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import os
 from typing import Iterable
 from urllib.parse import quote
 
 from reportlab.platypus import CondPageBreak, HRFlowable, Paragraph, Spacer
 
 from generator import __version__
-from generator.errors import RenderError
 from generator.model import Content, Document
-from generator.render import Options
+from generator.render import Options, release_time
 from generator.render.markup import paragraphs, to_reportlab
 from generator.render.pdf_blocks import panel
 from generator.render.pdf_claims import evidence_table, verdict_legend
@@ -41,20 +38,11 @@ def render(doc: Document, options: Options) -> bytes:
     buffer = io.BytesIO()
     pdf = Explainer(
         buffer, PAGE_SIZES[options.page_size], head=flat(article.title, numbers), version=article.version,
-        created=created(article.version), title=flat(article.title, numbers), author=article.editor or "studygen",
+        created=release_time(article.version), title=flat(article.title, numbers), author=article.editor or "studygen",
         subject=flat(article.summary, numbers), keywords=list(article.keywords),
         creator=f"studygen {__version__}")
     pdf.render(story(content, pdf.width, pdf.body_height))
     return buffer.getvalue()
-
-
-def created(version: dt.date) -> dt.datetime:
-    """The PDF date: the content version (midnight UTC), or SOURCE_DATE_EPOCH if later, as for the deck."""
-    stamp = dt.datetime.combine(version, dt.time(), dt.timezone.utc)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        stamp = max(stamp, dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc))
-    return stamp
 
 
 def printed_texts(content: Content) -> Iterable[tuple[str, str]]:

@@ -24,7 +24,8 @@ from generator import __version__
 from generator.errors import RenderError
 from generator.inline import Cloze, parse, plain
 from generator.model import Document
-from generator.render import Options
+from generator.render import Options, release_time
+from generator.render.pdf_doc import date_pdf
 from generator.render.markup import paragraphs, to_reportlab
 from generator.load import texts
 from generator.render.pdf_fonts import REGULAR, check_glyphs, register
@@ -161,6 +162,7 @@ def render(doc: Document, options: Options) -> bytes:
     canvas.setAuthor(content.article.editor or "studygen")
     canvas.setSubject(f"Printable flashcards for the deck {deck}")
     canvas.setCreator(f"studygen {__version__}")
+    date_pdf(canvas, release_time(content.article.version))
     per_page = options.cards_per_page
     try:
         for start in range(0, len(cards), per_page):

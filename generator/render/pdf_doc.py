@@ -79,6 +79,12 @@ def contents() -> TableOfContents:
     return TableOfContents(levelStyles=[style], tableStyle=table, dotsMinLevel=0)
 
 
+def date_pdf(canv, when: dt.datetime) -> None:
+    """Date the document ``when``; ``invariant`` alone would date every PDF 2000-01-01."""
+    stamp = when.strftime("D:%Y%m%d%H%M%S+00'00'")
+    canv.setDateFormatter(lambda *_: stamp)
+
+
 class Explainer(BaseDocTemplate):
     def __init__(self, buffer: io.BytesIO, pagesize: tuple[float, float], *, head: str, version: dt.date,
                  created: dt.datetime, **meta):
@@ -107,8 +113,7 @@ class Explainer(BaseDocTemplate):
         return self.pagesize[1] - 2 * MARGIN - FOOT_BAND - HEAD_BAND
 
     def beforeDocument(self):
-        stamp = self.created.strftime("D:%Y%m%d%H%M%S+00'00'")
-        self.canv.setDateFormatter(lambda *_: stamp)
+        date_pdf(self.canv, self.created)
 
     def afterPage(self):
         self.total.seen = self.page
