@@ -24,6 +24,7 @@ class Output:
     format: Format
     path: Path
     data: bytes
+    warning: str | None = None  # worth telling the user, but no reason to stop
 
 
 def content_paths(paths: Sequence[Path], content_dir: Path = Path("content")) -> list[Path]:
@@ -58,7 +59,13 @@ def render(jobs: list[Job], options: Options, workers: int = 1,
             results.append(_render_one(job, options))
             if progress:
                 progress(1)
-    return [Output(doc, fmt, path, data) for (doc, fmt, path), data in zip(jobs, results)]
+    return [Output(doc, fmt, path, data, _warning(doc, fmt, path)) for (doc, fmt, path), data in zip(jobs, results)]
+
+
+def _warning(doc: Document, fmt: Format, path: Path) -> str | None:
+    """Ask the format about the file this build replaces (the deck checks its release stamp)."""
+    stale = getattr(fmt.renderer(), "stale", None)
+    return stale(doc, path) if stale and path.is_file() else None
 
 
 def check_targets(out_dir: Path, targets: Iterable[Path]) -> None:

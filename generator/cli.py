@@ -114,6 +114,8 @@ def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple
             bar.__exit__(None, None, None)
     for output in outputs:
         obj.detail(f"wrote {output.path} ({len(output.data):,} bytes)")
+        if output.warning:
+            obj.info(f"warning: {output.warning}")
     obj.info(f"{summary(outputs)} into {out_dir} in {time.perf_counter() - started:.2f} s")
 
 

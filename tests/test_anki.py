@@ -389,3 +389,26 @@ def test_cards_command_bad_content(tmp_path):
     result = CliRunner().invoke(main, ["cards", str(tmp_path / "missing.toml")])
     assert result.exit_code == 1
     assert "no such file" in result.output and "Traceback" not in result.output
+
+
+def test_changed_content_under_the_same_version_warns(tmp_path):
+    data = starter()
+    path = write_content(tmp_path / "content", data)
+    out = tmp_path / "out"
+
+    def build_cli() -> str:
+        result = CliRunner().invoke(main, ["build", str(path), "-o", str(out), "-f", "anki"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "warning" not in build_cli()
+    assert "warning" not in build_cli()  # same content, same version: nothing to say
+    data["cards"][0]["back"] += " (oxidised form)"
+    path = write_content(tmp_path / "content", data)
+    first = out.joinpath("nmn-autophagy.apkg").read_bytes()
+    output = build_cli()
+    assert "warning:" in output and "same version" in output and "Raise [article].version" in output
+    assert out.joinpath("nmn-autophagy.apkg").read_bytes() != first  # still written: a warning, not an error
+    data["article"]["version"] = "2026-12-01"
+    path = write_content(tmp_path / "content", data)
+    assert "warning" not in build_cli()

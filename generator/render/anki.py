@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import genanki
 
+from generator import __version__
 from generator.inline import cloze_numbers, parse, plain
 from generator.model import BasicCard, ClozeCard, Content, Document, GlossaryEntry, Reference
 from generator.render import Options, release_time
@@ -289,10 +290,39 @@ def render(doc: Document, options: Options) -> bytes:
     for spec in notes(content):
         deck.add_note(genanki.Note(model=MODELS[spec.kind], fields=list(spec.fields),
                                    tags=list(spec.tags), guid=spec.guid))
-    return package_bytes(genanki.Package(deck), int(release_time(content.article.version).timestamp()), media(doc))
+    return package_bytes(genanki.Package(deck), int(release_time(content.article.version).timestamp()), media(doc),
+                         comment=release_stamp(doc))
 
 
-def package_bytes(package: genanki.Package, stamp: int, media: Sequence[tuple[str, bytes]] = ()) -> bytes:
+def release_stamp(doc: Document) -> str:
+    """What a package was built from, kept in its zip comment so the next build can compare."""
+    digest = hashlib.sha256(f"{__version__}\n{doc.content.model_dump_json()}".encode()).hexdigest()[:20]
+    return f"studygen {__version__}; version {doc.content.article.version.isoformat()}; content {digest}"
+
+
+def stale(doc: Document, previous: Path) -> str | None:
+    """A warning when ``previous`` holds other content under the same version.
+
+    Anki updates notes only from a package newer than them, and the package
+    date comes from the version: such a deck would be silently ignored by
+    every learner who imported the earlier one.
+    """
+    try:
+        with zipfile.ZipFile(previous) as zf:
+            old = zf.comment.decode("utf-8", "replace")
+    except (OSError, zipfile.BadZipFile):
+        return None
+    new = release_stamp(doc)
+    version = f"; version {doc.content.article.version.isoformat()};"
+    if version in old and old != new:
+        return (f"{previous} was built from different content with the same version "
+                f"{doc.content.article.version.isoformat()}: Anki will not update notes imported from it. "
+                "Raise [article].version before sharing this deck.")
+    return None
+
+
+def package_bytes(package: genanki.Package, stamp: int, media: Sequence[tuple[str, bytes]] = (),
+                  comment: str = "") -> bytes:
     """The .apkg as bytes, identical for identical input (genanki's own writer dates zip entries now)."""
     with tempfile.TemporaryDirectory(prefix="studygen-") as tmp:
         db_path = Path(tmp) / "collection.anki2"
@@ -309,6 +339,7 @@ def package_bytes(package: genanki.Package, stamp: int, media: Sequence[tuple[st
     entries += [(str(i), data) for i, (_, data) in enumerate(files)]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.comment = comment.encode("utf-8")
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=max(date, (1980, 1, 1, 0, 0, 0)))
             info.compress_type = zipfile.ZIP_DEFLATED
