@@ -214,7 +214,7 @@ def _guard(obj: Context, action):
     except StudygenError as error:
         _fail(obj, str(error), error.exit_code)
     except KeyboardInterrupt:
-        _fail(obj, "interrupted; nothing was written", 130)
+        _fail(obj, "interrupted; unfinished outputs were removed", 130)
     except Exception as error:  # an internal bug: one line, the traceback only with -v
         if obj.verbosity >= 1:
             traceback.print_exc()

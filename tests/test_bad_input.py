@@ -175,3 +175,25 @@ def test_bad_source_date_epoch(content_copy, tmp_path, monkeypatch):
     result = invoke("build", str(content_copy), "-o", str(tmp_path / "out"))
     assert result.exit_code == 1 and "SOURCE_DATE_EPOCH must be a whole number" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "out").exists()
+
+
+def test_interrupted_write_leaves_previous_outputs_and_no_temporary_files(content_copy, tmp_path, monkeypatch):
+    out = tmp_path / "output"
+    assert invoke("build", str(content_copy), "-o", str(out), "-j", "1").exit_code == 0
+    before = tree(out)
+    data = starter()
+    data["cards"][0]["back"] = "A changed answer."
+    write_content(content_copy.parent, data)
+    calls = []
+    real_fsync = os.fsync
+
+    def interrupt_second(fd):
+        calls.append(fd)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C while the second output is being written
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", interrupt_second)
+    result = invoke("build", str(content_copy), "-o", str(out), "-j", "1")
+    assert result.exit_code == 130 and "interrupted" in result.output
+    assert tree(out) == before
