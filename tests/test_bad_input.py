@@ -84,6 +84,8 @@ CASES = {
                                      "cards[2](id=sirt1-targets).pathway", "no [[pathway]] steps", ""),
     "reserved tag": (changed(_set("cards", 1, "tags", ["evidence::strong"])), "cards[1](id=nmn-atp).tags[0]",
                      "is reserved", ""),
+    "slug that leaves the output directory": (changed(lambda d: d["article"].update(slug="../../escape")),
+                                              "article.slug", "has the wrong form", ""),
     "missing source": (with_source(None), "article.source", "does not exist", ""),
     "non-UTF-8 source": (with_source(b"NMN \xff\xfe"), "article.source", "is not UTF-8", ""),
     "empty content file": (raw(""), "", "the file is empty", ""),
