@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -138,3 +139,40 @@ def test_source_date_epoch_changes_the_deck_timestamp(tmp_path):
     import zipfile, io
     info = zipfile.ZipFile(io.BytesIO(builds[1])).infolist()[0]
     assert info.date_time[:3] == (2030, 3, 17)
+
+
+def run_in_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
+    """Run the CLI with stderr on a pseudo-terminal, as a user at a shell would."""
+    import pty
+    main_fd, child_fd = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "generator", *args], cwd=cwd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=child_fd, env={**os.environ, "COLUMNS": "100"})
+    os.close(child_fd)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main_fd, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait()
+    os.close(main_fd)
+    return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_on_a_terminal_and_quiet_output(tmp_path):
+    content = write_content(tmp_path / "content", starter())
+    code, shown = run_in_terminal(["build", str(content), "-o", str(tmp_path / "tty"), "-j", "2"], tmp_path)
+    assert code == 0, shown
+    assert "building" in shown and "100%" in shown
+    assert re.search(r"built \d+ file\(s\) from 1 content file\(s\): \d+ notes, \d+ PDF page\(s\)", shown)
+    piped = subprocess.run([sys.executable, "-m", "generator", "build", str(content), "-o", str(tmp_path / "pipe")],
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert piped.returncode == 0 and "building" not in piped.stderr and "built " in piped.stderr
+    quiet = subprocess.run([sys.executable, "-m", "generator", "-q", "build", str(content), "-o",
+                            str(tmp_path / "quiet")], capture_output=True, text=True, cwd=tmp_path)
+    assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
+    verbose = invoke("build", str(content), "-o", str(tmp_path / "verbose"), "-v")
+    assert verbose.exit_code == 0 and verbose.output.count("wrote ") == len(list((tmp_path / "verbose").iterdir()))
