@@ -125,13 +125,9 @@ def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple
 @pass_context
 def check(obj: Context, content: tuple[Path, ...]) -> None:
     """Validate CONTENT files (default: every content/*.toml) without writing anything."""
-    from generator.build import content_paths
-    from generator.load import load_all
-
-    docs = _guard(obj, lambda: load_all(content_paths(list(content))))
-    if not docs:
-        _fail(obj, "no content files found", 1)
     from generator.coverage import uncovered
+
+    docs = _load(obj, content)
 
     for doc in docs:
         c = doc.content
@@ -186,19 +182,26 @@ def schema() -> None:
 @pass_context
 def cards(obj: Context, content: tuple[Path, ...]) -> None:
     """List the Anki notes CONTENT files would build (default: every content/*.toml)."""
-    from generator.build import content_paths
-    from generator.load import load_all
     from generator.render.anki import rows
 
-    docs = _guard(obj, lambda: load_all(content_paths(list(content))))
-    if not docs:
-        _fail(obj, "no content files found", 1)
+    docs = _load(obj, content)
     table = [("ID", "TYPE", "CARDS", "TAGS", "FRONT")] + [row for doc in docs for row in rows(doc.content)]
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
     for row in table:
         click.echo("  ".join([cell.ljust(width) for cell, width in zip(row, widths)] + [row[-1]]))
     total = sum(int(row[2]) for row in table[1:])
     obj.info(f"{len(table) - 1} notes, {total} cards from {len(docs)} content file(s)")
+
+
+def _load(obj: Context, content: tuple[Path, ...]):
+    """Load and validate the named content files, or every content/*.toml."""
+    from generator.build import content_paths
+    from generator.load import load_all
+
+    docs = _guard(obj, lambda: load_all(content_paths(list(content))))
+    if not docs:
+        _fail(obj, "no content files found (give CONTENT or run in a folder with content/*.toml)", 1)
+    return docs
 
 
 def _guard(obj: Context, action):
