@@ -15,7 +15,7 @@ from generator.model import ClozeCard, Content
 
 @dataclass(frozen=True)
 class StudyCard:
-    note: str  # the content card id, or "term:<term>" for a glossary entry
+    note: str  # the content card id, or "glossary:<term>" for a glossary entry (as `studygen cards` lists it)
     kind: str  # basic | reverse | cloze | term
     ordinal: int  # 1-based, as Anki numbers the cards of a note
     front: str  # inline markup; for cloze cards the whole text
@@ -43,7 +43,7 @@ def study_cards(content: Content) -> list[StudyCard]:
         else:
             out.append(StudyCard(card.id, "basic", 1, card.front, card.back))
     for entry in content.glossary:
-        note = f"term:{entry.term}"
+        note = f"glossary:{entry.term}"
         out += [StudyCard(note, "term", 1, entry.term, entry.definition),
                 StudyCard(note, "term", 2, entry.definition, entry.term)]
     return out
