@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 import time
-import traceback
 from pathlib import Path
 
 import click
@@ -220,6 +219,8 @@ def _guard(obj: Context, action):
         _fail(obj, "interrupted; unfinished outputs were removed", 130)
     except Exception as error:  # an internal bug: one line, the traceback only with -v
         if obj.verbosity >= 1:
+            import traceback
+
             traceback.print_exc()
         _fail(obj, f"internal error ({type(error).__name__}: {error}); please report this bug"
                    " (run with -v for the traceback)", 70)

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from pydantic import ValidationError
 
-from generator import inline
+from generator import inline, model
 from generator.errors import ContentError, Problem
 from generator.model import ClozeCard, Content, Document
 
@@ -105,6 +105,17 @@ def key_path(raw: Any, loc: tuple[Any, ...]) -> str:
     return out
 
 
+# What each pattern of the content model means, in words an author can act on.
+FORMS = {
+    model.ID_PATTERN: "use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit",
+    model.SLUG_PATTERN: "use lower-case letters and digits in words joined by single hyphens (nmn-autophagy)",
+    model.TAG_PATTERN: "a tag has no spaces or double quotes; use '::' for a hierarchy",
+    model.DECK_PATTERN: "a deck name must not start or end with ':'",
+    model.DOI_PATTERN: "a DOI looks like 10.1073/pnas.0712145105, without https://doi.org/",
+    model.URL_PATTERN: "a URL starts with http:// or https:// and has no spaces",
+}
+
+
 def _problem(raw: dict[str, Any], error: dict[str, Any]) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
@@ -124,9 +135,11 @@ def _problem(raw: dict[str, Any], error: dict[str, Any]) -> Problem:
         return Problem(key_path(raw, loc + ("type",)), "required key is missing")
     if kind == "literal_error":
         got = error.get("input")
-        return Problem(key_path(raw, loc), f"{got!r} is not allowed; {error['msg'].lower()}")
+        return Problem(key_path(raw, loc), f"{got!r} is not allowed; expected {error['ctx']['expected']}")
     if kind == "string_pattern_mismatch":
-        return Problem(key_path(raw, loc), f"{error.get('input')!r} has the wrong form ({error['msg'].lower()})")
+        pattern = error.get("ctx", {}).get("pattern", "")
+        rule = FORMS.get(pattern, f"it must match the pattern {pattern}")
+        return Problem(key_path(raw, loc), f"{error.get('input')!r} has the wrong form: {rule}")
     return Problem(key_path(raw, loc), error["msg"])
 
 

@@ -14,10 +14,15 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 # Ids name Anki notes and PDF anchors; they must survive every format unescaped.
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=120)]
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=120)]
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
-Tag = Annotated[str, StringConstraints(pattern=r"^[^\s\"]+$", max_length=200)]
+TAG_PATTERN = r"^[^\s\"]+$"
+DECK_PATTERN = r"^[^:](?:.*[^:])?$"
+DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+URL_PATTERN = r"^https?://\S+$"
+Tag = Annotated[str, StringConstraints(pattern=TAG_PATTERN, max_length=200)]
 # Text fields carry the inline markup of generator.inline.
 Inline = Annotated[str, StringConstraints(min_length=1)]
 
@@ -41,7 +46,7 @@ class Article(Strict):
         description="The original article, verbatim; a path relative to the content file.")
     version: Annotated[dt.date, Field(strict=False, description="Content release date, YYYY-MM-DD.")]
     summary: Inline
-    deck: Annotated[str, StringConstraints(min_length=1, pattern=r"^[^:](?:.*[^:])?$")] = Field(
+    deck: Annotated[str, StringConstraints(min_length=1, pattern=DECK_PATTERN)] = Field(
         description="Anki deck name; '::' separates levels.")
     editor: str | None = Field(None, description="Who curated the content; PDF author metadata.")
     notice: Inline | None = Field(None, description="A short notice (such as 'not medical advice') shown in every output.")
@@ -89,8 +94,8 @@ class Reference(Strict):
     year: int
     title: Inline
     journal: Inline
-    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    doi: Annotated[str, StringConstraints(pattern=DOI_PATTERN)] | None = None
+    url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] | None = None
     note: Inline | None = None
 
 

@@ -37,6 +37,10 @@ def test_shipped_content_loads():
     (lambda d: d["article"].update(colour="blue"), "article.colour: unknown key"),
     (lambda d: d["references"][0].update(year="2008"), "references[0](id=lee2008).year: Input should be a valid integer"),
     (lambda d: d["article"].update(slug="Bad Slug"), "article.slug: 'Bad Slug' has the wrong form"),
+    (lambda d: d["references"][0].update(doi="https://doi.org/10.1073/x"),
+     "references[0](id=lee2008).doi: 'https://doi.org/10.1073/x' has the wrong form: a DOI looks like"),
+    (lambda d: d["cards"][0].update(tags=["two words"]), "cards[0](id=nmn-precursor).tags[0]: 'two words' has the "
+     "wrong form: a tag has no spaces"),
     (lambda d: d["cards"][0].pop("back"), "cards[0](id=nmn-precursor).back: required key is missing"),
 ])
 def test_schema_errors_name_the_key(tmp_path, change, expected):

@@ -146,5 +146,27 @@ class Explainer(BaseDocTemplate):
         canv.restoreState()
 
     def render(self, story: list) -> None:
+        _prefill_contents(story)
         self.multiBuild(story + [self.total])
+
+
+def _headings(flowables: list):
+    for flowable in flowables:
+        if isinstance(flowable, Heading):
+            yield flowable
+        yield from _headings(getattr(flowable, "_content", None) or [])
+
+
+def _prefill_contents(story: list) -> None:
+    """Give the contents its lines before the first pass.
+
+    An empty contents list on the first pass changes every later page, which
+    costs ``multiBuild`` a third layout pass; with the lines already there
+    (page numbers still unknown), two passes settle both pages and numbers.
+    """
+    tocs = [f for f in story if isinstance(f, TableOfContents)]
+    for toc in tocs:
+        for heading in _headings(story):
+            if heading.outline and heading.outline[2] is not None:
+                toc.addEntry(0, heading.outline[2], 1, heading.outline[1])
 

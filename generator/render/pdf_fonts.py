@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.lib.fonts import addMapping
@@ -20,6 +21,8 @@ FACES = {REGULAR: (0, 0), BOLD: (1, 0), ITALIC: (0, 1), BOLD_ITALIC: (1, 1)}
 @lru_cache(maxsize=None)
 def register() -> str:
     """Register the four faces once per process; returns the family name."""
+    # Binary streams instead of ASCII85 text: smaller files, less work; every reader handles them.
+    rl_config.useA85 = 0
     for name, (bold, italic) in FACES.items():
         pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / f"{name}.ttf")))
         addMapping(REGULAR, bold, italic, name)

@@ -40,11 +40,15 @@ def used_text(svg: str) -> dict[str, str]:
 
 
 def subset_font(path: Path, text: str) -> bytes:
-    font = TTFont(path, recalcTimestamp=False)  # a fresh timestamp would break reproducible output
+    # A fresh timestamp would break reproducible output; lazy loading reads only the tables kept.
+    font = TTFont(path, recalcTimestamp=False, lazy=True)
     options = subset.Options()
     options.name_IDs = ["*"]  # keeps the copyright and licence names the font licence asks for
     options.notdef_outline = True
-    options.drop_tables += ["FFTM"]  # FontForge's build timestamp: not needed, and would warn
+    # Diagram labels are plain horizontal text: no hinting, kerning or shaping tables needed.
+    options.hinting = False
+    options.layout_features = []
+    options.drop_tables += ["FFTM", "GSUB", "GPOS", "GDEF", "kern"]  # FFTM: FontForge's build timestamp
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=text)
     subsetter.subset(font)
