@@ -13,6 +13,7 @@ from typing import Callable, Iterable, Sequence
 from generator.errors import OutputError
 from generator.load import load_all
 from generator.model import Document
+from generator.study import study_cards
 from generator.render import FORMATS, Format, Options, source_date_epoch
 
 Job = tuple[Document, Format, Path]
@@ -122,12 +123,13 @@ def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options:
 
 
 def summary(outputs: Sequence[Output]) -> str:
-    """One line for the user: files, content files, notes, PDF pages."""
+    """One line for the user: files, content files, notes and cards, PDF pages."""
     docs = {id(o.doc): o.doc for o in outputs}.values()
     notes = sum(len(d.content.cards) + len(d.content.glossary) for d in docs)
+    cards = sum(len(study_cards(d.content)) for d in docs)
     pages = sum(pdf_pages(o.data) for o in outputs if o.path.suffix == ".pdf")
     return (f"built {len(outputs)} file(s) from {len(docs)} content file(s): "
-            f"{notes} notes, {pages} PDF page(s)")
+            f"{notes} notes ({cards} cards), {pages} PDF page(s)")
 
 
 def pdf_pages(data: bytes) -> int:

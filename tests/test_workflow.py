@@ -167,7 +167,7 @@ def test_progress_bar_on_a_terminal_and_quiet_output(tmp_path):
     code, shown = run_in_terminal(["build", str(content), "-o", str(tmp_path / "tty"), "-j", "2"], tmp_path)
     assert code == 0, shown
     assert "building" in shown and "100%" in shown
-    assert re.search(r"built \d+ file\(s\) from 1 content file\(s\): \d+ notes, \d+ PDF page\(s\)", shown)
+    assert re.search(r"built \d+ file\(s\) from 1 content file\(s\): \d+ notes \(\d+ cards\), \d+ PDF page", shown)
     piped = subprocess.run([sys.executable, "-m", "generator", "build", str(content), "-o", str(tmp_path / "pipe")],
                            capture_output=True, text=True, cwd=tmp_path)
     assert piped.returncode == 0 and "building" not in piped.stderr and "built " in piped.stderr
@@ -176,3 +176,24 @@ def test_progress_bar_on_a_terminal_and_quiet_output(tmp_path):
     assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
     verbose = invoke("build", str(content), "-o", str(tmp_path / "verbose"), "-v")
     assert verbose.exit_code == 0 and verbose.output.count("wrote ") == len(list((tmp_path / "verbose").iterdir()))
+
+
+def test_summary_counts_what_was_built(tmp_path):
+    from pypdf import PdfReader
+
+    from tests.conftest import import_apkg
+
+    content = write_content(tmp_path / "content", starter())
+    out = tmp_path / "out"
+    result = invoke("build", str(content), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    m = re.search(r"built (\d+) file\(s\) from 1 content file\(s\): (\d+) notes \((\d+) cards\), (\d+) PDF", result.output)
+    assert m, result.output
+    files, notes, cards, pages = map(int, m.groups())
+    assert files == len(list(out.iterdir()))
+    assert pages == sum(len(PdfReader(p).pages) for p in out.glob("*.pdf"))
+    col, _ = import_apkg(tmp_path / "c.anki2", out / "nmn-autophagy.apkg")
+    try:
+        assert (notes, cards) == (col.note_count(), col.card_count())
+    finally:
+        col.close()
