@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from generator.errors import OutputError
+from generator.errors import OutputError, StudygenError
 from generator.load import load_all
 from generator.model import Document
 from generator.study import study_cards
@@ -30,14 +30,28 @@ class Output:
 
 def content_paths(paths: Sequence[Path], content_dir: Path = Path("content")) -> list[Path]:
     """The files named, or every ``*.toml`` in the content directory."""
-    if paths:
-        return list(paths)
-    return sorted(content_dir.glob("*.toml"))
+    found = list(paths) if paths else sorted(content_dir.glob("*.toml"))
+    if not found:
+        raise StudygenError(f"no content files found (name them, or put *.toml files in {content_dir}/)")
+    # A file named twice is one file, not two articles with the same slug.
+    return list({path.resolve(): path for path in found}.values())
 
 
 def plan(docs: Iterable[Document], formats: Sequence[str], out_dir: Path) -> list[Job]:
-    # Slugs are [a-z0-9-]+ (checked at load), so every target stays inside out_dir.
-    return [(doc, FORMATS[name], out_dir / FORMATS[name].filename(doc)) for doc in docs for name in formats]
+    """One job per document and format.  Slugs are [a-z0-9-]+ (checked at load), so every
+    target stays inside out_dir; two jobs may still name one file (slug "x-cards" against
+    the flashcards of "x"), which is refused rather than silently overwritten."""
+    jobs: list[Job] = []
+    owners: dict[Path, Document] = {}
+    for doc in docs:
+        for name in dict.fromkeys(formats):
+            target = out_dir / FORMATS[name].filename(doc)
+            if target in owners:
+                raise OutputError(f"{doc.path} and {owners[target].path} would both write {target}; "
+                                  "change one of the slugs")
+            owners[target] = doc
+            jobs.append((doc, FORMATS[name], target))
+    return jobs
 
 
 def _render_one(job: Job, options: Options) -> bytes:
@@ -65,8 +79,9 @@ def render(jobs: list[Job], options: Options, workers: int = 1,
 
 def _warning(doc: Document, fmt: Format, path: Path) -> str | None:
     """Ask the format about the file this build replaces (the deck checks its release stamp)."""
-    stale = getattr(fmt.renderer(), "stale", None)
-    return stale(doc, path) if stale and path.is_file() else None
+    if not (fmt.checks_previous and path.is_file()):
+        return None
+    return fmt.renderer().stale(doc, path)
 
 
 def check_targets(out_dir: Path, targets: Iterable[Path]) -> None:

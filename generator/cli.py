@@ -197,10 +197,7 @@ def _load(obj: Context, content: tuple[Path, ...]):
     from generator.build import content_paths
     from generator.load import load_all
 
-    docs = _guard(obj, lambda: load_all(content_paths(list(content))))
-    if not docs:
-        _fail(obj, "no content files found (give CONTENT or run in a folder with content/*.toml)", 1)
-    return docs
+    return _guard(obj, lambda: load_all(content_paths(list(content))))
 
 
 def _guard(obj: Context, action):
@@ -216,7 +213,7 @@ def _guard(obj: Context, action):
     except StudygenError as error:
         _fail(obj, str(error), error.exit_code)
     except KeyboardInterrupt:
-        _fail(obj, "interrupted; unfinished outputs were removed", 130)
+        _fail(obj, "interrupted", 130)
     except Exception as error:  # an internal bug: one line, the traceback only with -v
         if obj.verbosity >= 1:
             import traceback

@@ -140,13 +140,14 @@ def _parse(s: str, cloze: bool) -> list[Node]:
 
 
 def _split_hint(number: int, children: list[Node]) -> Cloze:
-    """Split ``answer::hint``: the hint is the text after the last top-level ``::``."""
-    last = children[-1]
-    if isinstance(last, Text) and "::" in last.text:
-        head, hint = last.text.rsplit("::", 1)
-        body = children[:-1] + ([Text(head)] if head else [])
-        if body:
-            return Cloze(number, tuple(body), hint)
+    """Split ``answer::hint`` at the first top-level ``::``, as Anki does; the hint is plain text."""
+    for i, node in enumerate(children):
+        if isinstance(node, Text) and "::" in node.text:
+            head, rest = node.text.split("::", 1)
+            body = children[:i] + ([Text(head)] if head else [])
+            if body:
+                return Cloze(number, tuple(body), rest + unparse(children[i + 1:]))
+            break
     return Cloze(number, tuple(children))
 
 

@@ -7,6 +7,7 @@ one, so an author sees all of them at once.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -66,7 +67,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except OSError as error:
         raise fail(f"cannot read: {error.strerror}") from None
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # editors on Windows may start the file with a byte-order mark
     except UnicodeDecodeError as error:
         raise fail(f"not UTF-8 (byte {error.start})") from None
     if not text.strip():
@@ -113,6 +114,7 @@ FORMS = {
     model.DECK_PATTERN: "a deck name must not start or end with ':'",
     model.DOI_PATTERN: "a DOI looks like 10.1073/pnas.0712145105, without https://doi.org/",
     model.URL_PATTERN: "a URL starts with http:// or https:// and has no spaces",
+    model.TEXT_PATTERN: "text needs a visible character and no control characters (tab and newline are fine)",
 }
 
 
@@ -194,6 +196,8 @@ def cross_check(content: Content, source_text: str | None) -> list[Problem]:
             if tag == "evidence" or tag.startswith("evidence::"):
                 problems.append(Problem(f"{where}.tags[{j}]", f"{tag!r} is reserved: studygen tags each card "
                                                               "evidence::<level> from its claim"))
+        if isinstance(card, ClozeCard):
+            problems += [Problem(f"{where}.text", what) for what in _cloze_problems(card.text)]
         if isinstance(card, ClozeCard) and not inline.cloze_numbers(inline.parse(card.text, cloze=True)):
             problems.append(Problem(f"{where}.text", "a cloze card needs at least one {{c1::...}} deletion"))
     for where, text in texts(content):
@@ -216,3 +220,26 @@ def texts(content: Content) -> Iterable[tuple[str, str]]:
             for key, value in entry:
                 if isinstance(value, str):
                     yield f"{where}.{key}", value
+
+
+_LOOSE_CLOZE = re.compile(r"\{\{c\d+::")
+
+
+def _cloze_problems(text: str) -> list[str]:
+    """Cloze text Anki would read differently from us: nested or unclosed deletions."""
+    found = []
+
+    def walk(nodes, inside: bool) -> None:
+        for node in nodes:
+            if isinstance(node, inline.Cloze):
+                if inside:
+                    found.append("a deletion inside another deletion; Anki would not make its card")
+                walk(node.children, True)
+            elif isinstance(node, inline.Text):
+                if _LOOSE_CLOZE.search(node.text):
+                    found.append("an unclosed {{cN::...}} deletion; close it with }}")
+            else:
+                walk(node.children, inside)
+
+    walk(inline.parse(text, cloze=True), False)
+    return list(dict.fromkeys(found))

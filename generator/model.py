@@ -24,14 +24,15 @@ DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 URL_PATTERN = r"^https?://\S+$"
 Tag = Annotated[str, StringConstraints(pattern=TAG_PATTERN, max_length=200)]
 # Text fields carry the inline markup of generator.inline.
-Inline = Annotated[str, StringConstraints(min_length=1)]
+# At least one visible character, and no control characters but tab and newline
+# (Anki fields and PDF text would carry them invisibly).
+TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x08\x0b-\x1f\x7f]*$"
+Inline = Annotated[str, StringConstraints(pattern=TEXT_PATTERN)]
 
 Verdict = Literal["supported", "imprecise", "overstated", "unsupported"]
 Evidence = Literal["human-trial", "human-observational", "animal", "cell", "review", "none"]
 Model = Literal["cell", "mouse", "human"]
 
-VERDICTS: tuple[str, ...] = Verdict.__args__
-EVIDENCE_LEVELS: tuple[str, ...] = Evidence.__args__
 
 
 class Strict(BaseModel):
@@ -44,7 +45,9 @@ class Article(Strict):
     subtitle: Inline | None = None
     source: Annotated[str, StringConstraints(min_length=1)] = Field(
         description="The original article, verbatim; a path relative to the content file.")
-    version: Annotated[dt.date, Field(strict=False, description="Content release date, YYYY-MM-DD.")]
+    # Zip entries (the .apkg) can only carry dates from 1980 to 2107.
+    version: Annotated[dt.date, Field(strict=False, ge=dt.date(1980, 1, 1), le=dt.date(2107, 12, 31),
+                                      description="Content release date, YYYY-MM-DD.")]
     summary: Inline
     deck: Annotated[str, StringConstraints(min_length=1, pattern=DECK_PATTERN)] = Field(
         description="Anki deck name; '::' separates levels.")
@@ -97,6 +100,14 @@ class Reference(Strict):
     doi: Annotated[str, StringConstraints(pattern=DOI_PATTERN)] | None = None
     url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] | None = None
     note: Inline | None = None
+
+    @property
+    def short(self) -> str:
+        """First author's surname and year, as cards cite it: "Lee et al. 2008"."""
+        first = self.authors.split(",")[0].strip()
+        surname = first.split(" ")[0] if " " in first else first
+        more = "," in self.authors or "et al" in self.authors
+        return f"{surname}{' et al.' if more else ''} {self.year}"
 
 
 class _CardBase(Strict):

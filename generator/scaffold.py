@@ -12,8 +12,14 @@ from generator.errors import StudygenError
 
 
 def _toml(text: str) -> str:
-    # A JSON string (non-ASCII kept) is also a valid TOML basic string.
-    return json.dumps(text, ensure_ascii=False)
+    """A TOML basic string.  JSON escapes quotes, backslashes and C0 controls the same way;
+    DEL, which JSON leaves alone and TOML forbids, is escaped by hand."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _clean(text: str) -> str:
+    """One line of printable text: control characters dropped, whitespace folded."""
+    return " ".join("".join(c for c in text if c.isprintable() or c.isspace()).split())
 
 
 def paragraphs(text: str) -> list[str]:
@@ -22,7 +28,7 @@ def paragraphs(text: str) -> list[str]:
     blocks = [b for b in text.split("\n\n") if b.strip()]
     if len(blocks) == 1:
         blocks = [line for line in text.split("\n") if line.strip()]
-    return [" ".join(b.split()) for b in blocks]
+    return [p for p in (_clean(b) for b in blocks) if p]
 
 
 EXAMPLES = '''
@@ -78,7 +84,7 @@ EXAMPLES = '''
 def scaffold(slug: str, source_text: str, today: dt.date) -> str:
     """The content file: title from the first line, the remaining paragraphs as draft sections."""
     first, _, rest = source_text.strip().partition("\n")
-    title = " ".join(first.split())
+    title = _clean(first)
     if not title:
         raise StudygenError("the source article is empty")
     body = paragraphs(rest) or [title]
@@ -93,7 +99,7 @@ def scaffold(slug: str, source_text: str, today: dt.date) -> str:
         f"source = {_toml(slug + '.source.txt')}",
         f'version = "{today.isoformat()}"',
         f"summary = {_toml('Draft: ' + textwrap.shorten(body[0], 300, placeholder=' …'))}",
-        f"deck = {_toml('Study::' + title.replace('::', ':').strip(':'))}",
+        f"deck = {_toml('Study::' + (title.replace('::', ':').strip(':') or slug))}",
         'notice = "For education only, not medical advice."',
     ]
     for n, paragraph in enumerate(body, 1):
@@ -110,7 +116,7 @@ def create(slug: str, source: Path, content_dir: Path, today: dt.date | None = N
         if path.exists():
             raise StudygenError(f"{path}: already exists; studygen new never overwrites")
     try:
-        text = source.read_bytes().decode("utf-8")
+        text = source.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise StudygenError(f"{source}: no such file") from None
     except UnicodeDecodeError as error:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
 import tomli_w
+
+# Outputs are dated from SOURCE_DATE_EPOCH when it is set; tests that compare bytes or
+# dates must not inherit one from the shell (subprocesses inherit os.environ).
+os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content" / "nmn-autophagy.toml"  # the shipped content

@@ -86,6 +86,16 @@ CASES = {
                      "is reserved", ""),
     "slug that leaves the output directory": (changed(lambda d: d["article"].update(slug="../../escape")),
                                               "article.slug", "has the wrong form", ""),
+    "nested cloze": (changed(lambda d: d["cards"][8].update(text="{{c1::outer {{c2::inner}}}}")),
+                     "cards[8](id=autophagy-site).text", "a deletion inside another deletion", ""),
+    "unclosed cloze": (changed(lambda d: d["cards"][8].update(text="{{c1::fine}} and {{c2::open")),
+                       "cards[8](id=autophagy-site).text", "an unclosed {{cN::...}} deletion", ""),
+    "blank text": (changed(_set("cards", 0, "front", "   ")), "cards[0](id=nmn-precursor).front",
+                   "needs a visible character", ""),
+    "control character": (changed(_set("cards", 0, "back", "NAD\u0000")), "cards[0](id=nmn-precursor).back",
+                          "no control characters", ""),
+    "version out of range": (changed(lambda d: d["article"].update(version="2200-01-01")), "article.version",
+                             "less than or equal to 2107-12-31", ""),
     "missing source": (with_source(None), "article.source", "does not exist", ""),
     "non-UTF-8 source": (with_source(b"NMN \xff\xfe"), "article.source", "is not UTF-8", ""),
     "empty content file": (raw(""), "", "the file is empty", ""),
@@ -199,3 +209,33 @@ def test_interrupted_write_leaves_previous_outputs_and_no_temporary_files(conten
     result = invoke("build", str(content_copy), "-o", str(out), "-j", "1")
     assert result.exit_code == 130 and "interrupted" in result.output
     assert tree(out) == before
+
+
+def test_two_documents_writing_one_file(tmp_path):
+    first = write_content(tmp_path / "a", starter())
+    data = starter()
+    data["article"]["slug"] = "nmn-autophagy-cards"  # its explainer would be the first one's card sheet
+    second = write_content(tmp_path / "b", data)
+    out = tmp_path / "out"
+    result = invoke("build", str(first), str(second), "-o", str(out))
+    assert result.exit_code == 1 and "would both write" in result.output and "nmn-autophagy-cards.pdf" in result.output
+    assert not out.exists()
+
+
+def test_no_content_files(tmp_path):
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        for command in ("build", "check", "cards"):
+            result = invoke(command)
+            assert result.exit_code == 1 and "no content files found" in result.output, command
+        assert not (tmp_path / "output").exists()
+    finally:
+        os.chdir(old)
+
+
+def test_byte_order_mark_and_a_file_named_twice(content_copy):
+    content_copy.write_bytes(b"\xef\xbb\xbf" + content_copy.read_bytes())
+    result = invoke("check", str(content_copy), str(content_copy))
+    assert result.exit_code == 0, result.output
+    assert result.output.count("ok:") == 1

@@ -189,3 +189,19 @@ def test_unprintable_character_names_the_card_field(tmp_path):
     assert result.exit_code == 1
     assert "cards[0](id=nmn-precursor).back: '漢' (U+6F22)" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_citations_read_as_on_the_deck_and_empty_content_still_prints(tmp_path):
+    data = starter()
+    data["cards"][0]["back"] = "NAD^{+} [@lee2008]"
+    path = write_content(tmp_path / "content", data)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", str(path), "-o", str(out), "-f", "cards"]).exit_code == 0
+    pdf = pdfium.PdfDocument(str(out / "nmn-autophagy-cards.pdf"))
+    text = pdf[1].get_textpage().get_text_range()
+    assert "(Lee et al. 2008)" in text and "[@" not in text
+    data["cards"], data["glossary"] = [], []
+    path = write_content(tmp_path / "empty", data)
+    assert CliRunner().invoke(main, ["build", str(path), "-o", str(out), "-f", "cards"]).exit_code == 0
+    pdf = pdfium.PdfDocument(str(out / "nmn-autophagy-cards.pdf"))
+    assert len(pdf) == 1 and "no cards" in pdf[0].get_textpage().get_text_range()

@@ -35,6 +35,13 @@ def test_cloze_and_hint():
     assert inline.cloze_numbers(inline.parse("{{c1::x}}")) == set()
 
 
+def test_cloze_hint_splits_at_the_first_double_colon_like_anki():
+    (node,) = inline.parse("{{c1::a::b::c}}", cloze=True)
+    assert node == Cloze(1, (Text("a"),), "b::c")
+    (node,) = inline.parse("{{c1::**x**::hint}}", cloze=True)
+    assert node == Cloze(1, (Span("b", (Text("x"),)),), "hint")
+
+
 def test_citations():
     assert inline.parse("shown [@lee2008].") == (Text("shown "), Cite("lee2008"), Text("."))
     assert inline.cites(inline.parse("[@a] and **[@b]**")) == ["a", "b"]

@@ -30,6 +30,7 @@ class Format:
     name: str
     module: str
     suffix: str  # appended to the slug to name the output file
+    checks_previous: bool = False  # the module has stale(doc, previous_file) -> warning or None
 
     def filename(self, doc: Document) -> str:
         return doc.slug + self.suffix
@@ -46,7 +47,7 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("pdf", "generator.render.pdf", ".pdf"),
-        Format("anki", "generator.render.anki", ".apkg"),
+        Format("anki", "generator.render.anki", ".apkg", checks_previous=True),
         Format("cards", "generator.render.pdf_cards", "-cards.pdf"),
     )
 }
@@ -57,8 +58,10 @@ def source_date_epoch() -> int | None:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
         return None
-    if not value.isdigit():
-        raise StudygenError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {value!r}")
+    # The upper bound is the last second a zip entry (the .apkg) can carry: 2107-12-31.
+    if not value.isdigit() or int(value) > 4354819199:
+        raise StudygenError("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 "
+                            f"(up to the end of 2107), not {value!r}")
     return int(value)
 
 

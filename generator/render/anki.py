@@ -169,19 +169,12 @@ def media_name(content: Content) -> str:
     return f"{content.article.slug}-pathway.svg"
 
 
-def short_reference(ref: Reference) -> str:
-    first = ref.authors.split(",")[0].strip()
-    surname = first.split(" ")[0] if " " in first else first
-    more = "," in ref.authors or "et al" in ref.authors
-    return f"{surname}{' et al.' if more else ''} {ref.year}"
-
-
 def _link(url: str, text: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
 
 
 def _reference_html(ref: Reference) -> str:
-    text = html.escape(short_reference(ref))
+    text = html.escape(ref.short)
     if ref.doi:
         return f"{text}, " + _link("https://doi.org/" + quote(ref.doi, safe="/:;()._-"), f"doi:{ref.doi}")
     if ref.url:
@@ -190,7 +183,7 @@ def _reference_html(ref: Reference) -> str:
 
 
 def _cite(refs: dict[str, Reference]):
-    return lambda ref_id: html.escape(f"({short_reference(refs[ref_id])})")
+    return lambda ref_id: html.escape(f"({refs[ref_id].short})")
 
 
 def _diagram_html(content: Content) -> str:
@@ -283,9 +276,10 @@ def media(doc: Document) -> list[tuple[str, bytes]]:
 
 def render(doc: Document, options: Options) -> bytes:
     content = doc.content
-    description = f"<p>{to_html(content.article.summary)}</p>"
+    cite = _cite({r.id: r for r in content.references})
+    description = f"<p>{to_html(content.article.summary, cite=cite)}</p>"
     if content.article.notice:
-        description += f"<p><i>{to_html(content.article.notice)}</i></p>"
+        description += f"<p><i>{to_html(content.article.notice, cite=cite)}</i></p>"
     deck = genanki.Deck(deck_id(content.article.deck), content.article.deck, description=description)
     for spec in notes(content):
         deck.add_note(genanki.Note(model=MODELS[spec.kind], fields=list(spec.fields),

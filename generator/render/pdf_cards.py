@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -29,9 +28,10 @@ from generator.render.pdf_doc import date_pdf
 from generator.render.markup import paragraphs, to_reportlab
 from generator.load import texts
 from generator.render.pdf_fonts import REGULAR, check_glyphs, register
+from generator.render.pdf_styles import PAGE_SIZES
+from generator.render.pdf_text import clip, esc
 from generator.study import StudyCard, study_cards
 
-PAGE_SIZES = {"a4": A4, "letter": LETTER}
 SHEET_MARGIN = 10 * mm  # home printers cannot print to the edge
 PADDING = 5 * mm
 LABEL_SIZE = 5.5
@@ -67,22 +67,22 @@ def grid(page: tuple[float, float], per_page: int) -> Grid:
     return Grid(cols, rows, usable_w / cols, usable_h / rows, SHEET_MARGIN, SHEET_MARGIN)
 
 
-def _face(card: StudyCard, back: bool) -> str:
-    """ReportLab markup for one side of a card."""
+def _face(card: StudyCard, back: bool, cite) -> str:
+    """ReportLab markup for one side of a card; citations read as on the deck's cards."""
     if card.kind != "cloze":
         text = card.back if back else card.front
-        return "<br/><br/>".join(to_reportlab(p) for p in paragraphs(text))
+        return "<br/><br/>".join(to_reportlab(p, cite=cite) for p in paragraphs(text))
 
     def deletion(node: Cloze, inner: str) -> str:
         if node.number != card.cloze:
             return inner
         if back:
             return f"<b>{inner}</b>"
-        return "[" + (to_reportlab(node.hint) if node.hint else "…") + "]"
+        return "[" + (esc(node.hint) if node.hint else "…") + "]"  # Anki shows a hint as plain text
 
-    body = to_reportlab(parse(card.front, cloze=True), cloze=deletion)
+    body = to_reportlab(parse(card.front, cloze=True), cite=cite, cloze=deletion)
     if back and card.extra:
-        body += "<br/><br/>" + to_reportlab(card.extra)
+        body += "<br/><br/>" + to_reportlab(card.extra, cite=cite)
     return body
 
 
@@ -101,10 +101,11 @@ def _fit(markup: str, width: float, height: float, card: StudyCard) -> tuple[Par
                       "shorten it or print fewer cards per page (--cards-per-page)")
 
 
-def _draw_card(canvas: Canvas, g: Grid, x: float, y: float, card: StudyCard, back: bool, deck: str) -> None:
+def _draw_card(canvas: Canvas, g: Grid, x: float, y: float, card: StudyCard, back: bool, deck: str,
+               cite) -> None:
     inner_w = g.width - 2 * PADDING
     inner_h = g.height - 2 * PADDING - LABEL_SIZE * 1.6
-    para, used = _fit(_face(card, back), inner_w, inner_h, card)
+    para, used = _fit(_face(card, back, cite), inner_w, inner_h, card)
     top_of_text = y + PADDING + LABEL_SIZE * 1.6 + (inner_h + used) / 2
     para.drawOn(canvas, x + PADDING, top_of_text - used)
     label, edge = _edge_line(plain(parse(card.label)), f"{deck} · {'answer' if back else 'question'}",
@@ -116,20 +117,11 @@ def _draw_card(canvas: Canvas, g: Grid, x: float, y: float, card: StudyCard, bac
     canvas.setFillColor(colors.black)
 
 
-def _shorten(text: str, width: float) -> str:
-    """``text`` cut with an ellipsis to fit ``width`` at the label size."""
-    if stringWidth(text, REGULAR, LABEL_SIZE) <= width:
-        return text
-    while text and stringWidth(text + "…", REGULAR, LABEL_SIZE) > width:
-        text = text[:-1]
-    return text + "…"
-
-
 def _edge_line(label: str, deck: str, width: float) -> tuple[str, str]:
     """The card id (left) and deck name (right), shortened so together they fit one line."""
     gap = 3 * mm
-    deck = _shorten(deck, width * 0.55)
-    return _shorten(label, width - gap - stringWidth(deck, REGULAR, LABEL_SIZE)), deck
+    deck = clip(deck, REGULAR, LABEL_SIZE, width * 0.55)
+    return clip(label, REGULAR, LABEL_SIZE, width - gap - stringWidth(deck, REGULAR, LABEL_SIZE)), deck
 
 
 def _crop_marks(canvas: Canvas, g: Grid, page: tuple[float, float]) -> None:
@@ -164,6 +156,15 @@ def render(doc: Document, options: Options) -> bytes:
     canvas.setCreator(f"studygen {__version__}")
     date_pdf(canvas, release_time(content.article.version))
     per_page = options.cards_per_page
+    refs = {r.id: r for r in content.references}
+
+    def cite(ref_id: str) -> str:
+        return esc(f"({refs[ref_id].short})")
+
+    if not cards:  # still a valid, printable PDF: an empty one is not
+        canvas.setFont(REGULAR, 12)
+        canvas.drawCentredString(page[0] / 2, page[1] / 2, f"{deck}: this content has no cards yet.")
+        canvas.showPage()
     try:
         for start in range(0, len(cards), per_page):
             batch = cards[start:start + per_page]
@@ -171,7 +172,7 @@ def render(doc: Document, options: Options) -> bytes:
                 _crop_marks(canvas, g, page)
                 for index, card in enumerate(batch):
                     x, y = g.slot(index, back, options.duplex)
-                    _draw_card(canvas, g, x, y, card, back, deck)
+                    _draw_card(canvas, g, x, y, card, back, deck, cite)
                 canvas.showPage()
     except RenderError as error:
         raise RenderError(f"{doc.path}: {error}") from None

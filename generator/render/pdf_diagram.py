@@ -99,7 +99,7 @@ def drawing(content: Content, width: float = 230, details: bool = False) -> Draw
     text_x = box_w + 18
     rows = []
     for step in steps:
-        size, lines = _label(flat(step.label), box_w - 2 * BOX_PAD)
+        size, lines = _label(flat(step.label, numbers), box_w - 2 * BOX_PAD)
         box_h = max(len(lines) * size * 1.2 + 2 * BOX_PAD, 30)
         detail: list[str] = []
         if details:

@@ -1,10 +1,10 @@
 """The page frame of the explainer: templates, running head, footer, outline and contents.
 
-"Page X of Y" needs the page total before the last page exists.  Rather
-than replaying saved pages at the end (which sends every outline entry to
-page 1), ``multiBuild`` repeats the layout until the total and the table of
-contents stop changing; ``PageTotal`` is the indexing flowable that asks for
-the extra pass.
+"Page X of Y" needs the page total before the last page exists, so
+``multiBuild`` repeats the layout until the total and the table of contents
+stop changing (``PageTotal`` is the indexing flowable that asks for the extra
+pass).  Every pass lays out real pages, so outline entries and contents links
+point where their headings are.
 """
 
 from __future__ import annotations
