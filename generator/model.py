@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal, Union
+from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -100,6 +101,11 @@ class Reference(Strict):
     doi: Annotated[str, StringConstraints(pattern=DOI_PATTERN)] | None = None
     url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] | None = None
     note: Inline | None = None
+
+    @property
+    def doi_url(self) -> str | None:
+        """The DOI as a link; characters a URL may not hold raw (such as "<" in old DOIs) are encoded."""
+        return "https://doi.org/" + quote(self.doi, safe="/:;()._-") if self.doi else None
 
     @property
     def short(self) -> str:

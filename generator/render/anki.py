@@ -19,7 +19,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
-from urllib.parse import quote
 
 import genanki
 
@@ -176,7 +175,7 @@ def _link(url: str, text: str) -> str:
 def _reference_html(ref: Reference) -> str:
     text = html.escape(ref.short)
     if ref.doi:
-        return f"{text}, " + _link("https://doi.org/" + quote(ref.doi, safe="/:;()._-"), f"doi:{ref.doi}")
+        return f"{text}, " + _link(ref.doi_url, f"doi:{ref.doi}")
     if ref.url:
         return f"{text}, " + _link(ref.url, ref.url)
     return text

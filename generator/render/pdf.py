@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from typing import Iterable
-from urllib.parse import quote
 
 from reportlab.platypus import CondPageBreak, HRFlowable, Paragraph, Spacer
 
@@ -169,7 +168,7 @@ def reference(r, n: int, rich) -> Paragraph:
     text = (f'<a name="ref-{r.id}"/>{esc(r.authors)} ({r.year}). {_stop(rich(r.title), r.title)} '
             f'<i>{_stop(rich(r.journal), r.journal)}</i>')
     if r.doi:
-        text += " " + _link("https://doi.org/" + quote(r.doi, safe="/:;()._-"), esc(f"https://doi.org/{r.doi}"))
+        text += " " + _link(r.doi_url, esc(f"https://doi.org/{r.doi}"))
     if r.url:
         text += " " + _link(r.url, esc(r.url))
     if r.note:
