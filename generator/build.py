@@ -6,6 +6,7 @@ import os
 import re
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -63,15 +64,10 @@ def render(jobs: list[Job], options: Options, workers: int = 1,
            progress: Callable[[int], None] | None = None) -> list[Output]:
     """Render every job, in worker processes when ``workers`` > 1; results keep job order."""
     results: list[bytes] = []
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            for data in pool.map(_render_one, jobs, [options] * len(jobs)):
-                results.append(data)
-                if progress:
-                    progress(1)
-    else:
-        for job in jobs:
-            results.append(_render_one(job, options))
+    parallel = workers > 1 and len(jobs) > 1
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) if parallel else nullcontext() as pool:
+        for data in (pool.map if parallel else map)(_render_one, jobs, [options] * len(jobs)):
+            results.append(data)
             if progress:
                 progress(1)
     return [Output(doc, fmt, path, data, _warning(doc, fmt, path)) for (doc, fmt, path), data in zip(jobs, results)]
@@ -149,4 +145,4 @@ def summary(outputs: Sequence[Output]) -> str:
 
 def pdf_pages(data: bytes) -> int:
     # Our PDFs come from ReportLab, which writes one "/Type /Page" dictionary per page.
-    return len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
+    return len(re.findall(rb"/Type\s*/Page\b", data))

@@ -149,14 +149,16 @@ def check(obj: Context, content: tuple[Path, ...]) -> None:
 @pass_context
 def new(obj: Context, slug: str, source: Path, content_dir: Path) -> None:
     """Start content for a new article: content/SLUG.toml, drafted from the article."""
-    import re
+    from pydantic import TypeAdapter, ValidationError
 
-    from generator.model import SLUG_PATTERN
+    from generator.load import FORMS
+    from generator.model import SLUG_PATTERN, Slug
     from generator.scaffold import create
 
-    if not re.match(SLUG_PATTERN, slug) or len(slug) > 80:
-        raise click.BadParameter("use lower-case letters, digits and single hyphens (e.g. nmn-autophagy)",
-                                 param_hint="SLUG")
+    try:
+        TypeAdapter(Slug).validate_python(slug)
+    except ValidationError:
+        raise click.BadParameter(FORMS[SLUG_PATTERN], param_hint="SLUG") from None
     target, copy = _guard(obj, lambda: create(slug, source, content_dir))
     obj.info(f"created {target} and {copy}; edit it, then run: studygen check {target}")
 

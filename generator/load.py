@@ -198,8 +198,6 @@ def cross_check(content: Content, source_text: str | None) -> list[Problem]:
                                                               "evidence::<level> from its claim"))
         if isinstance(card, ClozeCard):
             problems += [Problem(f"{where}.text", what) for what in _cloze_problems(card.text)]
-        if isinstance(card, ClozeCard) and not inline.cloze_numbers(inline.parse(card.text, cloze=True)):
-            problems.append(Problem(f"{where}.text", "a cloze card needs at least one {{c1::...}} deletion"))
     for where, text in texts(content):
         for ref in inline.cites(inline.parse(text)):
             if ref not in refs:
@@ -226,7 +224,10 @@ _LOOSE_CLOZE = re.compile(r"\{\{c\d+::")
 
 
 def _cloze_problems(text: str) -> list[str]:
-    """Cloze text Anki would read differently from us: nested or unclosed deletions."""
+    """Cloze text Anki would make no card from, or other cards than we do."""
+    tree = inline.parse(text, cloze=True)
+    if not inline.cloze_numbers(tree):
+        return ["a cloze card needs at least one {{c1::...}} deletion"]
     found = []
 
     def walk(nodes, inside: bool) -> None:
@@ -241,5 +242,5 @@ def _cloze_problems(text: str) -> list[str]:
             else:
                 walk(node.children, inside)
 
-    walk(inline.parse(text, cloze=True), False)
+    walk(tree, False)
     return list(dict.fromkeys(found))

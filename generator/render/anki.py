@@ -24,6 +24,7 @@ import genanki
 
 from generator import __version__
 from generator.inline import cloze_numbers, parse, plain
+from generator.load import normalise
 from generator.model import BasicCard, ClozeCard, Content, Document, GlossaryEntry, Reference
 from generator.render import Options, release_time
 from generator.render.markup import to_html
@@ -225,10 +226,6 @@ def tags(content: Content, card: BasicCard | ClozeCard | None) -> tuple[str, ...
     return tuple(sorted(set(out)))
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def card_note(content: Content, card: BasicCard | ClozeCard) -> NoteSpec:
     cite = _cite({r.id: r for r in content.references})
     source = source_html(content, card)
@@ -240,7 +237,7 @@ def card_note(content: Content, card: BasicCard | ClozeCard) -> NoteSpec:
         fields = (to_html(card.front, cite=cite), to_html(card.back, cite=cite), source)
         kind, count, front = card.type, 2 if card.type == "reverse" else 1, card.front
     return NoteSpec(card.id, kind, fields, tags(content, card),
-                    genanki.guid_for(content.article.slug, card.id), count, _one_line(front))
+                    genanki.guid_for(content.article.slug, card.id), count, normalise(front))
 
 
 def term_note(content: Content, entry: GlossaryEntry) -> NoteSpec:
@@ -249,7 +246,7 @@ def term_note(content: Content, entry: GlossaryEntry) -> NoteSpec:
     fields = (to_html(entry.term, cite=cite), to_html(entry.definition, cite=cite), source)
     # "glossary" keeps a term's GUID apart from a card whose id is spelt the same.
     return NoteSpec(f"glossary:{entry.term}", "term", fields, tags(content, None),
-                    genanki.guid_for(content.article.slug, "glossary", entry.term), 2, _one_line(entry.term))
+                    genanki.guid_for(content.article.slug, "glossary", entry.term), 2, normalise(entry.term))
 
 
 def notes(content: Content) -> list[NoteSpec]:
