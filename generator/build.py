@@ -14,8 +14,8 @@ from typing import Callable, Iterable, Sequence
 from generator.errors import OutputError, StudygenError
 from generator.load import load_all
 from generator.model import Document
-from generator.study import study_cards
 from generator.render import FORMATS, Format, Options, source_date_epoch
+from generator.study import study_cards
 
 Job = tuple[Document, Format, Path]
 

@@ -22,11 +22,11 @@ from reportlab.platypus import Paragraph
 from generator import __version__
 from generator.errors import RenderError
 from generator.inline import Cloze, parse, plain
+from generator.load import texts
 from generator.model import Document
 from generator.render import Options, release_time
-from generator.render.pdf_doc import date_pdf
 from generator.render.markup import paragraphs, to_reportlab
-from generator.load import texts
+from generator.render.pdf_doc import date_pdf
 from generator.render.pdf_fonts import REGULAR, check_glyphs, register
 from generator.render.pdf_styles import PAGE_SIZES
 from generator.render.pdf_text import clip, esc
