@@ -24,7 +24,7 @@ from generator.errors import RenderError
 from generator.inline import cites, parse, plain
 from generator.load import load
 from generator.render import Options
-from generator.render.pdf import render
+from generator.render.pdf.explainer import render
 from tests.conftest import CONTENT, ROOT, starter, write_content
 
 PDF = "nmn-autophagy.pdf"
@@ -344,7 +344,7 @@ def test_long_words_and_urls_wrap_inside_the_page(tmp_path):
 def test_diagram_svg_for_the_deck(shipped):
     import xml.etree.ElementTree as ET
 
-    from generator.render.pdf_diagram import svg
+    from generator.render.pdf.diagram import svg
 
     document = svg(shipped)
     assert document == svg(shipped)

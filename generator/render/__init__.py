@@ -46,9 +46,9 @@ class Renderer(Protocol):
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("pdf", "generator.render.pdf", ".pdf"),
+        Format("pdf", "generator.render.pdf.explainer", ".pdf"),
         Format("anki", "generator.render.anki", ".apkg", checks_previous=True),
-        Format("cards", "generator.render.pdf_cards", "-cards.pdf"),
+        Format("cards", "generator.render.pdf.cards", "-cards.pdf"),
     )
 }
 

@@ -264,8 +264,8 @@ def media(doc: Document) -> list[tuple[str, bytes]]:
     """The media files the deck's fields refer to, as (file name, bytes)."""
     if not any(card.pathway for card in doc.content.cards):
         return []
-    from generator.render.pdf_diagram import svg
-    from generator.render.svg_fonts import embed_fonts
+    from generator.render.pdf.diagram import svg
+    from generator.render.pdf.svg_fonts import embed_fonts
 
     return [(media_name(doc.content), embed_fonts(svg(doc.content)).encode("utf-8"))]
 

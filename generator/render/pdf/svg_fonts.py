@@ -19,7 +19,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT_DIR = Path(__file__).resolve().parents[2] / "fonts"
 _FAMILY = re.compile(r"font-family\s*:\s*([^;]+)")
 _NAME = re.compile(r"^[A-Za-z0-9-]+$")
 

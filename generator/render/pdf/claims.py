@@ -8,10 +8,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Table
 
 from generator.model import Content
-from generator.render.pdf_blocks import PAD, Marked, VerdictMark, table
-from generator.render.pdf_styles import (EVIDENCE_WORDS, INK, PANEL, RULE, VERDICT_MEANINGS, VERDICT_TINTS,
+from generator.render.pdf.blocks import PAD, Marked, VerdictMark, table
+from generator.render.pdf.styles import (EVIDENCE_WORDS, INK, PANEL, RULE, VERDICT_MEANINGS, VERDICT_TINTS,
                                          VERDICT_WORDS, styles)
-from generator.render.pdf_text import esc
+from generator.render.pdf.text import esc
 
 
 def verdict_legend(width: float, limit: float) -> Table:

@@ -17,13 +17,13 @@ from generator import __version__
 from generator.model import Content, Document
 from generator.render import Options, release_time
 from generator.render.markup import paragraphs, to_reportlab
-from generator.render.pdf_blocks import panel
-from generator.render.pdf_claims import evidence_table, verdict_legend
-from generator.render.pdf_diagram import drawing
-from generator.render.pdf_doc import Explainer, Heading, contents
-from generator.render.pdf_fonts import check_glyphs, register
-from generator.render.pdf_styles import ACCENT, LINK, NOTICE, NOTICE_EDGE, PAGE_SIZES, PANEL, styles
-from generator.render.pdf_text import esc, flat
+from generator.render.pdf.blocks import panel
+from generator.render.pdf.claims import evidence_table, verdict_legend
+from generator.render.pdf.diagram import drawing
+from generator.render.pdf.doc import Explainer, Heading, contents
+from generator.render.pdf.fonts import check_glyphs, register
+from generator.render.pdf.styles import ACCENT, LINK, NOTICE, NOTICE_EDGE, PAGE_SIZES, PANEL, styles
+from generator.render.pdf.text import esc, flat
 
 CORRECTIONS = "corrections"  # the section printed right after the evidence table
 

@@ -26,10 +26,10 @@ from generator.load import texts
 from generator.model import Document
 from generator.render import Options, release_time
 from generator.render.markup import paragraphs, to_reportlab
-from generator.render.pdf_doc import date_pdf
-from generator.render.pdf_fonts import REGULAR, check_glyphs, register
-from generator.render.pdf_styles import PAGE_SIZES
-from generator.render.pdf_text import clip, esc
+from generator.render.pdf.doc import date_pdf
+from generator.render.pdf.fonts import REGULAR, check_glyphs, register
+from generator.render.pdf.styles import PAGE_SIZES
+from generator.render.pdf.text import clip, esc
 from generator.study import StudyCard, study_cards
 
 SHEET_MARGIN = 10 * mm  # home printers cannot print to the edge

@@ -10,7 +10,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
-from generator.render.pdf_fonts import BOLD, ITALIC, REGULAR
+from generator.render.pdf.fonts import BOLD, ITALIC, REGULAR
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 # Nothing is printed in this band: home printers cannot reach the paper's edge.

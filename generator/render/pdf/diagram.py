@@ -16,9 +16,9 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from generator.model import Content
-from generator.render.pdf_fonts import BOLD, ITALIC, REGULAR, register
-from generator.render.pdf_styles import ACCENT as ARROW, INK, MUTED
-from generator.render.pdf_text import flat, wrap
+from generator.render.pdf.fonts import BOLD, ITALIC, REGULAR, register
+from generator.render.pdf.styles import ACCENT as ARROW, INK, MUTED
+from generator.render.pdf.text import flat, wrap
 
 BOX_FILL = colors.HexColor("#f3f1ea")
 BOX_EDGE = colors.HexColor("#4a4a4a")

@@ -15,10 +15,10 @@ import io
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from generator.render.pdf_blocks import Outlined
-from generator.render.pdf_fonts import ITALIC, REGULAR
-from generator.render.pdf_styles import FOOT_BAND, HEAD_BAND, MARGIN, MUTED, RULE, styles
-from generator.render.pdf_text import clip
+from generator.render.pdf.blocks import Outlined
+from generator.render.pdf.fonts import ITALIC, REGULAR
+from generator.render.pdf.styles import FOOT_BAND, HEAD_BAND, MARGIN, MUTED, RULE, styles
+from generator.render.pdf.text import clip
 
 
 class Heading(Outlined, Paragraph):

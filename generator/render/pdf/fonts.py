@@ -13,7 +13,7 @@ from reportlab.lib.fonts import addMapping
 
 from generator.errors import RenderError
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT_DIR = Path(__file__).resolve().parents[2] / "fonts"
 REGULAR, BOLD, ITALIC, BOLD_ITALIC = "DejaVuSerif", "DejaVuSerif-Bold", "DejaVuSerif-Italic", "DejaVuSerif-BoldItalic"
 FACES = {REGULAR: (0, 0), BOLD: (1, 0), ITALIC: (0, 1), BOLD_ITALIC: (1, 1)}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Table, TableStyle
 
-from generator.render.pdf_fonts import REGULAR
-from generator.render.pdf_styles import INK
+from generator.render.pdf.fonts import REGULAR
+from generator.render.pdf.styles import INK
 
 PAD = 5  # cell padding in points
 
