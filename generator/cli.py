@@ -111,6 +111,9 @@ def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    for doc in {id(o.doc): o.doc for o in outputs}.values():
+        for problem in doc.warnings:
+            obj.info(f"warning: {doc.path}: {problem}")
     for output in outputs:
         obj.detail(f"wrote {output.path} ({len(output.data):,} bytes)")
         if output.warning:
@@ -121,14 +124,19 @@ def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple
 @main.command()
 @_content_arg
 @verbosity
+@click.option("--strict", is_flag=True, help="Exit 1 when there are warnings too (for CI).")
 @pass_context
-def check(obj: Context, content: tuple[Path, ...]) -> None:
+def check(obj: Context, content: tuple[Path, ...], strict: bool) -> None:
     """Validate CONTENT files (default: every content/*.toml) without writing anything."""
     from generator.coverage import uncovered
 
     docs = _load(obj, content)
 
+    warned = 0
     for doc in docs:
+        for problem in doc.warnings:
+            click.echo(f"warning: {doc.path}: {problem}", err=True)
+        warned += len(doc.warnings)
         c = doc.content
         missing = uncovered(doc.source_text, [claim.quote for claim in c.claims])
         obj.info(f"ok: {doc.path}: {len(c.sections)} sections, {len(c.claims)} claims, "
@@ -137,6 +145,8 @@ def check(obj: Context, content: tuple[Path, ...]) -> None:
         # An uncovered sentence is a claim of the article nobody has checked yet.
         for sentence in missing:
             obj.detail(f"  uncovered: {sentence.text}")
+    if strict and warned:
+        _fail(obj, f"{warned} warning(s), and --strict makes warnings errors", 1)
 
 
 @main.command()

@@ -7,7 +7,7 @@ ReportLab nor genanki, so loading and checking content stays fast.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal, Union
 from urllib.parse import quote
@@ -158,6 +158,9 @@ class Document:
     path: Path
     content: Content
     source_text: str
+    # Problems worth fixing that do not stop a build (check --strict fails on them);
+    # each is a generator.errors.Problem.
+    warnings: tuple = field(default=(), compare=False)
 
     @property
     def slug(self) -> str:
