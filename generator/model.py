@@ -55,6 +55,8 @@ class Article(Strict):
     editor: str | None = Field(None, description="Who curated the content; PDF author metadata.")
     notice: Inline | None = Field(None, description="A short notice (such as 'not medical advice') shown in every output.")
     keywords: list[str] = Field(default_factory=list, description="PDF keywords.")
+    checked: Annotated[dt.date, Field(strict=False, ge=dt.date(1980, 1, 1), le=dt.date(2107, 12, 31),
+                                      description="When the evidence was last checked, YYYY-MM-DD.")] | None = None
 
 
 class Takeaway(Strict):
@@ -92,12 +94,19 @@ class GlossaryEntry(Strict):
     definition: Inline
 
 
+# A volume, issue or page range is a number or a short text such as "Suppl 2" or "e42357".
+Locator = Union[Annotated[int, Field(ge=0)], Annotated[str, StringConstraints(pattern=TEXT_PATTERN, max_length=40)]]
+
+
 class Reference(Strict):
     id: Id
     authors: Annotated[str, StringConstraints(min_length=1)]
     year: int
     title: Inline
     journal: Inline
+    volume: Locator | None = None
+    issue: Locator | None = Field(None, description="Issue number; printed only with a volume.")
+    pages: Locator | None = Field(None, description="Page range (e.g. \"218–221\") or article number.")
     doi: Annotated[str, StringConstraints(pattern=DOI_PATTERN)] | None = None
     url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] | None = None
     note: Inline | None = None
@@ -106,6 +115,17 @@ class Reference(Strict):
     def doi_url(self) -> str | None:
         """The DOI as a link; characters a URL may not hold raw (such as "<" in old DOIs) are encoded."""
         return "https://doi.org/" + quote(self.doi, safe="/:;()._-") if self.doi else None
+
+    @property
+    def locator(self) -> str:
+        """Where in the journal, Vancouver style: "483(7388):218–221", "19:20", "e42357" or ""."""
+        text = str(self.volume).strip() if self.volume is not None else ""
+        if text and self.issue is not None:
+            text += f"({str(self.issue).strip()})"
+        if self.pages is not None:
+            pages = str(self.pages).strip()
+            text = f"{text}:{pages}" if text else pages
+        return text
 
     @property
     def short(self) -> str:

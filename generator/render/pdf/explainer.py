@@ -3,7 +3,8 @@
 Order of the handout: title block, notice, key takeaways, contents, the
 content's sections, the mechanism diagram, the claim-by-claim evidence table
 (followed by the section with id ``corrections``, if there is one), glossary,
-references, and the notice again at the end.
+references, and the notice again at the end, with the date the evidence was
+last checked.
 """
 
 from __future__ import annotations
@@ -52,14 +53,14 @@ def printed_texts(content: Content) -> Iterable[tuple[str, str]]:
             yield f"article.{key}", getattr(a, key)
     tables = {"takeaways": ("text",), "sections": ("heading", "body"), "claims": ("quote", "statement", "note"),
               "pathway": ("label", "detail"), "glossary": ("term", "definition"),
-              "references": ("authors", "title", "journal", "doi", "url", "note")}
+              "references": ("authors", "title", "journal", "volume", "issue", "pages", "doi", "url", "note")}
     for name, keys in tables.items():
         for i, entry in enumerate(getattr(content, name)):
             where = f"{name}[{i}]" + (f"(id={entry.id})" if hasattr(entry, "id") else "")
             for key in keys:
                 value = getattr(entry, key)
-                if value:
-                    yield f"{where}.{key}", value
+                if value is not None and value != "":
+                    yield f"{where}.{key}", str(value)
 
 
 def _numbers(content: Content) -> dict[str, int]:
@@ -95,7 +96,8 @@ def story(content: Content, width: float, limit: float) -> list:
 
     a = content.article
     out: list = [
-        Paragraph(esc(f"STUDY EXPLAINER  ·  VERSION {a.version.isoformat()}"), s["kicker"]),
+        Paragraph(esc(f"STUDY EXPLAINER  ·  VERSION {a.version.isoformat()}"
+                      + (f"  ·  EVIDENCE CHECKED {a.checked.isoformat()}" if a.checked else "")), s["kicker"]),
         Paragraph(rich(a.title), s["title"]),
     ]
     if a.subtitle:
@@ -138,9 +140,11 @@ def story(content: Content, width: float, limit: float) -> list:
     if content.references:
         out.append(fixed("References", "x-references"))
         out += [reference(r, n, rich) for n, r in enumerate(content.references, 1)]
-    if a.notice:
-        closing = panel([Paragraph(rich(a.notice), s["notice"])], width, fill=NOTICE, edge=NOTICE_EDGE,
-                        limit=limit, padding=7)
+    closing_lines = ([Paragraph(rich(a.notice), s["notice"])] if a.notice else []) + (
+        [Paragraph(esc(f"The evidence was last checked on {long_date(a.checked)}."), s["notice"])]
+        if a.checked else [])
+    if closing_lines:
+        closing = panel(closing_lines, width, fill=NOTICE, edge=NOTICE_EDGE, limit=limit, padding=7)
         closing.spaceBefore = 12
         if isinstance(out[-1], Paragraph):
             out[-1].keepWithNext = 1  # so the notice never stands alone on the last page
@@ -164,9 +168,20 @@ def _stop(markup: str, text: str) -> str:
     return markup if flat(text).endswith((".", "?", "!")) else markup + "."
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def long_date(day) -> str:
+    """"30 November 2026", the same whatever the machine's locale."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
 def reference(r, n: int, rich) -> Paragraph:
-    text = (f'<a name="ref-{r.id}"/>{esc(r.authors)} ({r.year}). {_stop(rich(r.title), r.title)} '
-            f'<i>{_stop(rich(r.journal), r.journal)}</i>')
+    text = f'<a name="ref-{r.id}"/>{esc(r.authors)} ({r.year}). {_stop(rich(r.title), r.title)} '
+    # Vancouver style: "Cell Metab 24(6):795–806." with the journal in italics.
+    text += (f'<i>{rich(r.journal)}</i> {esc(r.locator)}.' if r.locator
+             else f'<i>{_stop(rich(r.journal), r.journal)}</i>')
     if r.doi:
         text += " " + _link(r.doi_url, esc(f"https://doi.org/{r.doi}"))
     if r.url:
