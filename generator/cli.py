@@ -129,6 +129,7 @@ def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple
 def check(obj: Context, content: tuple[Path, ...], strict: bool) -> None:
     """Validate CONTENT files (default: every content/*.toml) without writing anything."""
     from generator.coverage import uncovered
+    from generator.readability import reading_ease
 
     docs = _load(obj, content)
 
@@ -145,6 +146,8 @@ def check(obj: Context, content: tuple[Path, ...], strict: bool) -> None:
         # An uncovered sentence is a claim of the article nobody has checked yet.
         for sentence in missing:
             obj.detail(f"  uncovered: {sentence.text}")
+        for section in c.sections:
+            obj.detail(f"  reading ease {reading_ease(section.body):.0f}: section {section.id}")
     if strict and warned:
         _fail(obj, f"{warned} warning(s), and --strict makes warnings errors", 1)
 
