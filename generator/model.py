@@ -92,6 +92,7 @@ class PathwayStep(Strict):
 class GlossaryEntry(Strict):
     term: Inline
     definition: Inline
+    reverse: bool = Field(False, description="Also ask the other way round: the definition, for the term.")
 
 
 # A volume, issue or page range is a number or a short text such as "Suppl 2" or "e42357".

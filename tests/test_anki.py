@@ -69,7 +69,7 @@ def cloze_question(text: str, number: int) -> str:
 
 
 def expected_card_count(data: dict) -> int:
-    total = 2 * len(data.get("glossary", []))
+    total = sum(2 if entry.get("reverse") else 1 for entry in data.get("glossary", []))
     for card in data["cards"]:
         if card["type"] == "cloze":
             total += len(set(re.findall(r"\{\{c(\d+)::", card["text"])))
@@ -156,12 +156,16 @@ def test_import_counts_and_rendering(built, tmp_path):
         for entry in data["glossary"]:
             note = by_guid[genanki.guid_for(slug, "glossary", entry["term"])]
             assert set(note.tags) == {slug, "glossary"}
-            term_card, definition_card = sorted(note.cards(), key=lambda c: c.ord)
+            term_card, *reverse = sorted(note.cards(), key=lambda c: c.ord)
             term, definition = entry["term"], entry["definition"]
             assert shows(term, term_card.question()) and shows(definition, term_card.answer())
-            assert shows(definition, definition_card.question()) and shows(term, definition_card.answer())
-            assert visible(definition_card.question()) == visible(note["Definition"])
             assert visible(term_card.question()) == visible(note["Term"])
+            assert "Glossary" in visible(term_card.answer())
+            assert len(reverse) == (1 if entry.get("reverse") else 0), entry["term"]
+            for definition_card in reverse:
+                assert shows(definition, definition_card.question()) and shows(term, definition_card.answer())
+                assert visible(definition_card.question()) == visible(note["Definition"])
+        assert not col.get_empty_cards().notes
     finally:
         col.close()
 

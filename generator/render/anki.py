@@ -28,6 +28,7 @@ from generator.load import normalise
 from generator.model import BasicCard, ClozeCard, Content, Document, GlossaryEntry, Reference
 from generator.render import Options, release_time
 from generator.render.markup import to_html
+from generator.study import EVIDENCE_WORDS, GLOSSARY_SOURCE
 
 # Fixed forever: changing one makes Anki treat every note as new.
 BASIC_ID = 1040205913
@@ -124,25 +125,29 @@ CLOZE = genanki.Model(
     model_type=genanki.Model.CLOZE,
 )
 
+# A Term note's Source is filled only when its entry asks for the definition-to-term
+# card (reverse = true): Anki makes no card whose front renders empty, so the field
+# switches that card on and off while the note type keeps its three fields (a fourth
+# would make Anki import a second note type, "studygen Term+", for every learner).
+_GLOSSARY_SOURCE = ('{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
+                    '{{^Source}}<div class="source"><div class="section">' + GLOSSARY_SOURCE
+                    + '</div></div>{{/Source}}')
+
+
+def _term_back(answer: str) -> str:
+    return '{{FrontSide}}<hr id="answer">' + f'<div class="answer">{answer}</div>' + _GLOSSARY_SOURCE
+
+
 TERM = genanki.Model(
     TERM_ID, "studygen Term",
     fields=_fields("term", "Term", "Definition", "Source"),
     templates=_templates("term",
-                         ("Term to definition", "{{Term}}", _back("{{Definition}}")),
-                         ("Definition to term", "{{Definition}}", _back("{{Term}}"))),
+                         ("Term to definition", "{{Term}}", _term_back("{{Definition}}")),
+                         ("Definition to term", "{{#Source}}{{Definition}}{{/Source}}", _term_back("{{Term}}"))),
     css=CSS,
 )
 
 MODELS = {"basic": BASIC, "reverse": REVERSE, "cloze": CLOZE, "term": TERM}
-
-EVIDENCE_WORDS = {
-    "human-trial": "human trials",
-    "human-observational": "human observational studies",
-    "animal": "animal studies",
-    "cell": "cell studies",
-    "review": "review articles",
-    "none": "none found",
-}
 
 
 @dataclass(frozen=True)
@@ -242,11 +247,12 @@ def card_note(content: Content, card: BasicCard | ClozeCard) -> NoteSpec:
 
 def term_note(content: Content, entry: GlossaryEntry) -> NoteSpec:
     cite = _cite({r.id: r for r in content.references})
-    source = f'<div class="section">Glossary of “{to_html(content.article.title, cite=cite)}”</div>'
+    source = f'<div class="section">{GLOSSARY_SOURCE}</div>' if entry.reverse else ""
     fields = (to_html(entry.term, cite=cite), to_html(entry.definition, cite=cite), source)
     # "glossary" keeps a term's GUID apart from a card whose id is spelt the same.
     return NoteSpec(f"glossary:{entry.term}", "term", fields, tags(content, None),
-                    genanki.guid_for(content.article.slug, "glossary", entry.term), 2, normalise(entry.term))
+                    genanki.guid_for(content.article.slug, "glossary", entry.term), 2 if entry.reverse else 1,
+                    normalise(entry.term))
 
 
 def notes(content: Content) -> list[NoteSpec]:

@@ -35,6 +35,7 @@ from generator.study import StudyCard, study_cards
 SHEET_MARGIN = 10 * mm  # home printers cannot print to the edge
 PADDING = 5 * mm
 LABEL_SIZE = 5.5
+SOURCE_SIZE = 6.0  # the back's source line: readable, yet clearly apart from the answer
 MAX_SIZE, MIN_SIZE = 13.0, 7.0
 TICK = 4 * mm
 
@@ -101,13 +102,27 @@ def _fit(markup: str, width: float, height: float, card: StudyCard) -> tuple[Par
                       "shorten it or print fewer cards per page (--cards-per-page)")
 
 
+def _source(card: StudyCard, width: float) -> tuple[Paragraph | None, float]:
+    """The back's short source line (grading, references) in small grey type, as on the deck's back."""
+    if not card.source:
+        return None, 0.0
+    style = ParagraphStyle("source", fontName=REGULAR, fontSize=SOURCE_SIZE, leading=SOURCE_SIZE * 1.25,
+                           alignment=TA_CENTER, textColor=colors.HexColor("#555555"), splitLongWords=True)
+    para = Paragraph(esc(card.source), style)
+    return para, para.wrap(width, 1e6)[1] + SOURCE_SIZE * 0.6
+
+
 def _draw_card(canvas: Canvas, g: Grid, x: float, y: float, card: StudyCard, back: bool, deck: str,
                cite) -> None:
     inner_w = g.width - 2 * PADDING
-    inner_h = g.height - 2 * PADDING - LABEL_SIZE * 1.6
+    source, source_h = _source(card, inner_w) if back else (None, 0.0)
+    bottom = y + PADDING + LABEL_SIZE * 1.6
+    inner_h = g.height - 2 * PADDING - LABEL_SIZE * 1.6 - source_h
     para, used = _fit(_face(card, back, cite), inner_w, inner_h, card)
-    top_of_text = y + PADDING + LABEL_SIZE * 1.6 + (inner_h + used) / 2
+    top_of_text = bottom + source_h + (inner_h + used) / 2
     para.drawOn(canvas, x + PADDING, top_of_text - used)
+    if source:
+        source.drawOn(canvas, x + PADDING, bottom)
     label, edge = _edge_line(plain(parse(card.label)), f"{deck} · {'answer' if back else 'question'}",
                              g.width - 2 * PADDING)
     canvas.setFont(REGULAR, LABEL_SIZE)
@@ -144,7 +159,8 @@ def render(doc: Document, options: Options) -> bytes:
     content = doc.content
     cards = study_cards(content)
     check_glyphs(doc.path, [("article.deck", content.article.deck),
-                            *((w, t) for w, t in texts(content) if w.startswith(("cards", "glossary")))])
+                            *((w, t) for w, t in texts(content) if w.startswith(("cards", "glossary"))),
+                            *((f"the source line of card {c.label!r}", c.source) for c in cards)])
     page = PAGE_SIZES[options.page_size]
     g = grid(page, options.cards_per_page)
     deck = plain(parse(content.article.deck))
