@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from generator import buildkey
 from generator.errors import OutputError, StudygenError
 from generator.load import load_all
 from generator.model import Document
@@ -27,6 +28,7 @@ class Output:
     path: Path
     data: bytes
     warning: str | None = None  # worth telling the user, but no reason to stop
+    current: bool = False  # already up to date: ``data`` was read back from the file, which stays untouched
 
 
 def content_paths(paths: Sequence[Path], content_dir: Path = Path("content")) -> list[Path]:
@@ -53,6 +55,19 @@ def plan(docs: Iterable[Document], formats: Sequence[str], out_dir: Path) -> lis
             owners[target] = doc
             jobs.append((doc, FORMATS[name], target))
     return jobs
+
+
+def up_to_date(jobs: Iterable[Job], options: Options) -> dict[Path, bytes]:
+    """The targets whose file records the key this build would give it, with their bytes."""
+    found: dict[Path, bytes] = {}
+    for doc, fmt, path in jobs:
+        try:
+            data = path.read_bytes()
+        except OSError:  # missing or unreadable: build it (the write phase reports real trouble)
+            continue
+        if buildkey.recorded(data) == buildkey.key(doc, fmt, options):
+            found[path] = data
+    return found
 
 
 def _render_one(job: Job, options: Options) -> bytes:
@@ -121,16 +136,20 @@ def write_all(outputs: Sequence[Output], out_dir: Path) -> None:
 
 def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options: Options,
           workers: int = 1, progress: Callable[[int], None] | None = None,
-          on_loaded: Callable[[int], None] | None = None) -> list[Output]:
+          on_loaded: Callable[[int], None] | None = None, force: bool = False) -> list[Output]:
+    """Load, render and write; outputs whose file is up to date are left untouched unless ``force``."""
     docs = load_all(content_paths(paths))
     source_date_epoch()  # ReportLab reads it too, and would fail mid-render on a bad value
     jobs = plan(docs, formats, out_dir)
     check_targets(out_dir, [path for _, _, path in jobs])
+    current = {} if force else up_to_date(jobs, options)
+    todo = [job for job in jobs if job[2] not in current]
     if on_loaded:
-        on_loaded(len(jobs))
-    outputs = render(jobs, options, workers, progress)
+        on_loaded(len(todo))
+    outputs = render(todo, options, workers, progress)
     write_all(outputs, out_dir)
-    return outputs
+    built = {o.path: o for o in outputs}
+    return [built.get(path) or Output(doc, fmt, path, current[path], current=True) for doc, fmt, path in jobs]
 
 
 def summary(outputs: Sequence[Output]) -> str:
@@ -139,7 +158,9 @@ def summary(outputs: Sequence[Output]) -> str:
     notes = sum(len(d.content.cards) + len(d.content.glossary) for d in docs)
     cards = sum(len(study_cards(d.content)) for d in docs)
     pages = sum(pdf_pages(o.data) for o in outputs if o.path.suffix == ".pdf")
-    return (f"built {len(outputs)} file(s) from {len(docs)} content file(s): "
+    current = sum(o.current for o in outputs)
+    files = f"built {len(outputs) - current} file(s)" + (f" ({current} up to date)" if current else "")
+    return (f"{files} from {len(docs)} content file(s): "
             f"{notes} notes ({cards} cards), {pages} PDF page(s)")
 
 

@@ -77,9 +77,10 @@ def main(ctx: click.Context, verbose: int, quiet: int) -> None:
               help="Printer flips on the long or short edge (mirrors the backs), or none.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Render in this many processes. Default: all cores.")
+@click.option("--force", is_flag=True, help="Rebuild every output, even those already up to date.")
 @pass_context
 def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], page_size: str,
-          cards_per_page: int, duplex: str, jobs: int | None) -> None:
+          cards_per_page: int, duplex: str, jobs: int | None, force: bool) -> None:
     """Build outputs from CONTENT files (default: every content/*.toml).
 
     Every file is loaded and checked before anything is written; outputs are
@@ -107,7 +108,7 @@ def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple
         outputs = _guard(obj, lambda: run_build(
             list(content), out_dir, formats or list(FORMATS),
             Options(page_size=page_size.lower(), cards_per_page=cards_per_page, duplex=duplex),
-            workers=jobs or os.cpu_count() or 1, progress=progress, on_loaded=on_loaded))
+            workers=jobs or os.cpu_count() or 1, progress=progress, on_loaded=on_loaded, force=force))
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -115,7 +116,8 @@ def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple
         for problem in doc.warnings:
             obj.info(f"warning: {doc.path}: {problem}")
     for output in outputs:
-        obj.detail(f"wrote {output.path} ({len(output.data):,} bytes)")
+        obj.detail(f"up to date: {output.path}" if output.current else
+                   f"wrote {output.path} ({len(output.data):,} bytes)")
         if output.warning:
             obj.info(f"warning: {output.warning}")
     obj.info(f"{summary(outputs)} into {out_dir} in {time.perf_counter() - started:.2f} s")

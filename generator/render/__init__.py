@@ -31,6 +31,11 @@ class Format:
     module: str
     suffix: str  # appended to the slug to name the output file
     checks_previous: bool = False  # the module has stale(doc, previous_file) -> warning or None
+    # What the output is not made from (generator.buildkey): content tables and Options
+    # fields the module never reads.  An edit there leaves the file untouched on the next
+    # build; anything not listed (a new table, a new option) counts as read.
+    ignores: tuple[str, ...] = ()
+    ignores_options: tuple[str, ...] = ()
 
     def filename(self, doc: Document) -> str:
         return doc.slug + self.suffix
@@ -46,9 +51,12 @@ class Renderer(Protocol):
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("pdf", "generator.render.pdf.explainer", ".pdf"),
-        Format("anki", "generator.render.anki", ".apkg", checks_previous=True),
-        Format("cards", "generator.render.pdf.cards", "-cards.pdf"),
+        Format("pdf", "generator.render.pdf.explainer", ".pdf",
+               ignores=("cards",), ignores_options=("cards_per_page", "duplex")),
+        Format("anki", "generator.render.anki", ".apkg", checks_previous=True,
+               ignores=("takeaways",), ignores_options=("page_size", "cards_per_page", "duplex")),
+        Format("cards", "generator.render.pdf.cards", "-cards.pdf",
+               ignores=("takeaways", "sections", "claims", "pathway")),
     )
 }
 

@@ -22,11 +22,11 @@ from typing import Sequence
 
 import genanki
 
-from generator import __version__
+from generator import __version__, buildkey
 from generator.inline import cloze_numbers, parse, plain
 from generator.load import normalise
 from generator.model import BasicCard, ClozeCard, Content, Document, GlossaryEntry, Reference
-from generator.render import Options, release_time
+from generator.render import FORMATS, Options, release_time
 from generator.render.markup import to_html
 from generator.study import EVIDENCE_WORDS, GLOSSARY_SOURCE
 
@@ -287,12 +287,14 @@ def render(doc: Document, options: Options) -> bytes:
         deck.add_note(genanki.Note(model=MODELS[spec.kind], fields=list(spec.fields),
                                    tags=list(spec.tags), guid=spec.guid))
     return package_bytes(genanki.Package(deck), int(release_time(content.article.version).timestamp()), media(doc),
-                         comment=release_stamp(doc))
+                         comment=f"{release_stamp(doc)}; build {buildkey.key(doc, FORMATS['anki'], options)}")
 
 
 def release_stamp(doc: Document) -> str:
     """What a package was built from, kept in its zip comment so the next build can compare."""
-    digest = hashlib.sha256(f"{__version__}\n{doc.content.model_dump_json()}".encode()).hexdigest()[:20]
+    # The deck's own inputs only: an edit that leaves the deck alone must not change its bytes.
+    data = doc.content.model_dump_json(exclude=set(FORMATS["anki"].ignores))
+    digest = hashlib.sha256(f"{__version__}\n{data}".encode()).hexdigest()[:20]
     return f"studygen {__version__}; version {doc.content.article.version.isoformat()}; content {digest}"
 
 
@@ -305,7 +307,7 @@ def stale(doc: Document, previous: Path) -> str | None:
     """
     try:
         with zipfile.ZipFile(previous) as zf:
-            old = zf.comment.decode("utf-8", "replace")
+            old = zf.comment.decode("utf-8", "replace").split("; build ")[0]
     except (OSError, zipfile.BadZipFile):
         return None
     new = release_stamp(doc)

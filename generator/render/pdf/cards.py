@@ -19,14 +19,14 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from generator import __version__
+from generator import __version__, buildkey
 from generator.errors import RenderError
 from generator.inline import Cloze, parse, plain
 from generator.load import texts
 from generator.model import Document
-from generator.render import Options, release_time
+from generator.render import FORMATS, Options, release_time
 from generator.render.markup import paragraphs, to_reportlab
-from generator.render.pdf.doc import date_pdf
+from generator.render.pdf.doc import date_pdf, record_key
 from generator.render.pdf.fonts import REGULAR, check_glyphs, register
 from generator.render.pdf.styles import PAGE_SIZES
 from generator.render.pdf.text import clip, esc
@@ -171,6 +171,7 @@ def render(doc: Document, options: Options) -> bytes:
     canvas.setSubject(f"Printable flashcards for the deck {deck}")
     canvas.setCreator(f"studygen {__version__}")
     date_pdf(canvas, release_time(content.article.version))
+    record_key(canvas, buildkey.key(doc, FORMATS["cards"], options))
     per_page = options.cards_per_page
     refs = {r.id: r for r in content.references}
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from reportlab.pdfbase.pdfdoc import PDFInfo, PDFString
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -85,15 +86,34 @@ def date_pdf(canv, when: dt.datetime) -> None:
     canv.setDateFormatter(lambda *_: stamp)
 
 
+class _KeyedInfo(PDFInfo):
+    """Document information with one more entry, /StudygenBuild: the build key (generator.buildkey)."""
+
+    build_key = ""
+
+    def format(self, document):
+        text = super().format(document)
+        end = text.rindex(b">>")
+        return text[:end] + b"/StudygenBuild " + PDFString(self.build_key).format(document) + b"\n" + text[end:]
+
+
+def record_key(canv, key: str) -> None:
+    """Record what the PDF was built from, so the next build can tell it is current."""
+    info = canv._doc.info
+    info.__class__ = _KeyedInfo
+    info.build_key = key
+
+
 class Explainer(BaseDocTemplate):
     def __init__(self, buffer: io.BytesIO, pagesize: tuple[float, float], *, head: str, version: dt.date,
-                 created: dt.datetime, **meta):
+                 created: dt.datetime, build_key: str = "", **meta):
         super().__init__(buffer, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                          bottomMargin=MARGIN, invariant=1, lang="en-GB", initialFontName=REGULAR,
                          displayDocTitle=1, **meta)
         self.head = head
         self.version = version
         self.created = created
+        self.build_key = build_key
         self.total = PageTotal()
         width, height = pagesize
         body = width - 2 * MARGIN
@@ -114,6 +134,7 @@ class Explainer(BaseDocTemplate):
 
     def beforeDocument(self):
         date_pdf(self.canv, self.created)
+        record_key(self.canv, self.build_key)
 
     def afterPage(self):
         self.total.seen = self.page

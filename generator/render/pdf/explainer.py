@@ -14,9 +14,9 @@ from typing import Iterable
 
 from reportlab.platypus import CondPageBreak, HRFlowable, Paragraph, Spacer
 
-from generator import __version__
+from generator import __version__, buildkey
 from generator.model import Content, Document
-from generator.render import Options, release_time
+from generator.render import FORMATS, Options, release_time
 from generator.render.markup import paragraphs, to_reportlab
 from generator.render.pdf.blocks import panel
 from generator.render.pdf.claims import evidence_table, verdict_legend
@@ -40,7 +40,7 @@ def render(doc: Document, options: Options) -> bytes:
         buffer, PAGE_SIZES[options.page_size], head=flat(article.title, numbers), version=article.version,
         created=release_time(article.version), title=flat(article.title, numbers), author=article.editor or "studygen",
         subject=flat(article.summary, numbers), keywords=list(article.keywords),
-        creator=f"studygen {__version__}")
+        creator=f"studygen {__version__}", build_key=buildkey.key(doc, FORMATS["pdf"], options))
     pdf.render(story(content, pdf.width, pdf.body_height))
     return buffer.getvalue()
 

@@ -1,0 +1,89 @@
+"""Build keys: what each output was made from, so a rebuild can skip outputs that are current.
+
+An output's key is a hash of everything that determines its bytes: the content
+and options its format reads (all but ``Format.ignores`` and
+``Format.ignores_options``), the release time (content version and
+``SOURCE_DATE_EPOCH``), the studygen version, the bytes of the generator
+package itself (code and fonts) and the versions of the libraries that write
+the files.  Each renderer records its key inside the file it writes (PDF
+document information, the deck's zip comment), so the key travels with the
+output: a file replaced, deleted or half-written by anything else simply does
+not match, and is rebuilt.
+
+Keys are computed from validated content, never from raw bytes: a build
+always loads and checks every content file first (so ``check`` exits 0 =>
+``build`` exits 0 keeps holding, and warnings are printed on every build),
+and an edit that changes nothing a format reads (a TOML comment, a card edit
+for the explainer) leaves that format's file untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import re
+import zlib
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator import __version__
+from generator.render import Format, Options, release_time
+
+if TYPE_CHECKING:
+    from generator.model import Document
+
+PACKAGE = Path(__file__).resolve().parent
+# The libraries whose code decides the bytes of some output.
+LIBRARIES = ("reportlab", "rl_accel", "genanki", "fonttools")
+# How a key is written into a file: "/StudygenBuild (<hex>)" in a PDF's document
+# information, "; build <hex>" in a deck's zip comment.
+_RECORDED = re.compile(rb"(?:/StudygenBuild \(|; build )([0-9a-f]{64})")
+
+
+@lru_cache(maxsize=None)
+def code() -> str:
+    """A hash of every file of the generator package: a change to any renderer, model or font rebuilds."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def environment() -> dict[str, str]:
+    """Versions outside the package that change output bytes (zlib compresses every file)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": platform.python_version(), "zlib": zlib.ZLIB_RUNTIME_VERSION}
+    for name in LIBRARIES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "-"
+    return found
+
+
+def key(doc: Document, fmt: Format, options: Options) -> str:
+    """The key of ``fmt``'s output for ``doc`` built with ``options`` (64 hex digits)."""
+    content = doc.content
+    parts = {
+        "studygen": __version__,
+        "code": code(),
+        "environment": environment(),
+        "format": fmt.name,
+        "options": {name: value for name, value in vars(options).items() if name not in fmt.ignores_options},
+        "released": release_time(content.article.version).isoformat(),
+        "content": content.model_dump(mode="json", exclude=set(fmt.ignores)),
+    }
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def recorded(data: bytes) -> str | None:
+    """The key recorded in an output file's bytes, or None (not ours, or written before keys)."""
+    found = _RECORDED.findall(data)
+    return found[-1].decode("ascii") if found else None

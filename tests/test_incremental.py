@@ -1,0 +1,229 @@
+"""Incremental builds: an output whose inputs did not change is left untouched; only changed formats rebuild."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from generator import buildkey
+from generator.build import build
+from generator.load import load
+from generator.render import FORMATS, Options
+from tests.conftest import starter, write_content
+
+ALL = list(FORMATS)
+NAMES = {"pdf": "nmn-autophagy.pdf", "anki": "nmn-autophagy.apkg", "cards": "nmn-autophagy-cards.pdf"}
+
+
+def state(out: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Each file's inode and modification time (a rename or rewrite changes them) and bytes."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(out.iterdir())}
+
+
+def rewritten(before: dict, after: dict) -> set[str]:
+    assert before.keys() == after.keys()
+    return {name for name in before if before[name][:2] != after[name][:2]}
+
+
+def clean_build(content: Path, out: Path, options: Options = Options()) -> dict[str, bytes]:
+    build([content], out, ALL, options, workers=1, force=True)
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def fmt_of(name: str) -> str:
+    return next(f for f, n in NAMES.items() if n == name)
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    content = write_content(tmp_path / "content", starter())
+    out = tmp_path / "out"
+    first = build([content], out, ALL, Options(), workers=1)
+    assert not any(o.current for o in first)
+    return content, out
+
+
+def test_a_rebuild_with_nothing_changed_touches_no_file(project):
+    content, out = project
+    before = state(out)
+    outputs = build([content], out, ALL, Options(), workers=2)
+    assert all(o.current for o in outputs) and len(outputs) == 3
+    assert rewritten(before, state(out)) == set()
+    assert state(out) == before
+    # A comment in the TOML changes nothing any format reads.
+    content.write_text(content.read_text(encoding="utf-8") + "\n# a note to myself\n", encoding="utf-8")
+    assert all(o.current for o in build([content], out, ALL, Options(), workers=1))
+    assert state(out) == before
+
+
+def _edit(content: Path, change) -> None:
+    from tests.conftest import write_content as write
+
+    data = starter()
+    change(data)
+    write(content.parent, data, content.name)
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda d: d["cards"][0].update(back=d["cards"][0]["back"] + " (edited)"), {"anki", "cards"}),
+    (lambda d: d["takeaways"][0].update(text="An edited takeaway."), {"pdf"}),
+    (lambda d: d["sections"][0].update(body=d["sections"][0]["body"] + " One more sentence."), {"pdf", "anki"}),
+    (lambda d: d["glossary"][0].update(definition="An edited definition."), {"pdf", "anki", "cards"}),
+])
+def test_only_the_formats_that_read_an_edit_are_rebuilt(project, tmp_path, change, expected):
+    content, out = project
+    before = state(out)
+    _edit(content, change)
+    outputs = build([content], out, ALL, Options(), workers=1)
+    after = state(out)
+    assert {fmt_of(n) for n in rewritten(before, after)} == expected
+    assert {o.format.name for o in outputs if not o.current} == expected
+    for name in set(NAMES.values()) - {NAMES[f] for f in expected}:
+        assert after[name][2] == before[name][2]
+    # The files left in place are exactly what a clean build of the edited content writes.
+    assert {name: s[2] for name, s in after.items()} == clean_build(content, tmp_path / "clean")
+
+
+def test_force_rebuilds_everything_with_the_same_bytes(project):
+    content, out = project
+    before = state(out)
+    outputs = build([content], out, ALL, Options(), workers=1, force=True)
+    assert not any(o.current for o in outputs)
+    after = state(out)
+    assert rewritten(before, after) == set(NAMES.values())
+    assert {n: s[2] for n, s in after.items()} == {n: s[2] for n, s in before.items()}
+
+
+@pytest.mark.parametrize("options, expected", [
+    (Options(page_size="letter"), {"pdf", "cards"}),
+    (Options(duplex="short"), {"cards"}),
+    (Options(cards_per_page=6), {"cards"}),
+])
+def test_a_changed_option_rebuilds_the_formats_that_use_it(project, tmp_path, options, expected):
+    content, out = project
+    before = state(out)
+    build([content], out, ALL, options, workers=1)
+    after = state(out)
+    assert {fmt_of(n) for n in rewritten(before, after)} == expected
+    assert {n: s[2] for n, s in after.items()} == clean_build(content, tmp_path / "clean", options)
+
+
+def test_source_date_epoch_rebuilds_everything(project, monkeypatch):
+    content, out = project
+    before = state(out)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(4_000_000_000))  # later than the content version
+    build([content], out, ALL, Options(), workers=1)
+    after = state(out)
+    assert rewritten(before, after) == set(NAMES.values())
+    assert all(after[n][2] != before[n][2] for n in NAMES.values())
+    # ...and once built under it, the same epoch is a no-op again.
+    assert all(o.current for o in build([content], out, ALL, Options(), workers=1))
+
+
+@pytest.mark.parametrize("what", ["version", "code", "library"])
+def test_another_studygen_or_library_rebuilds_everything(project, monkeypatch, what):
+    content, out = project
+    before = state(out)
+    if what == "version":
+        monkeypatch.setattr(buildkey, "__version__", "99.0")
+    elif what == "code":
+        monkeypatch.setattr(buildkey, "code", lambda: "another renderer")
+    else:
+        real = buildkey.environment()
+        monkeypatch.setattr(buildkey, "environment", lambda: {**real, "reportlab": "9"})
+    outputs = build([content], out, ALL, Options(), workers=1)
+    assert not any(o.current for o in outputs)
+    assert rewritten(before, state(out)) == set(NAMES.values())
+
+
+def test_a_missing_or_foreign_output_is_rebuilt(project):
+    content, out = project
+    before = state(out)
+    (out / NAMES["pdf"]).unlink()
+    (out / NAMES["cards"]).write_bytes(b"%PDF-1.4 not the file we wrote")
+    outputs = build([content], out, ALL, Options(), workers=1)
+    assert {o.format.name for o in outputs if not o.current} == {"pdf", "cards"}
+    after = state(out)
+    assert {n: s[2] for n, s in after.items()} == {n: s[2] for n, s in before.items()}
+    assert after[NAMES["anki"]] == before[NAMES["anki"]]
+
+
+def test_the_key_is_readable_metadata_of_each_file(project):
+    from pypdf import PdfReader
+    import zipfile
+
+    content, out = project
+    doc = load(content)
+    for name, fmt in FORMATS.items():
+        expected = buildkey.key(doc, fmt, Options())
+        path = out / NAMES[name]
+        if path.suffix == ".pdf":
+            assert PdfReader(path).metadata["/StudygenBuild"] == expected
+        else:
+            assert zipfile.ZipFile(path).comment.decode().endswith(f"; build {expected}")
+
+
+def test_the_cli_reports_up_to_date_files_and_force(project):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    content, out = project
+    before = state(out)
+    result = CliRunner().invoke(main, ["build", str(content), "-o", str(out), "-v"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"built 0 file\(s\) \(3 up to date\) from 1 content file", result.output)
+    assert result.output.count("up to date: ") == 3 and "wrote " not in result.output
+    assert state(out) == before
+    result = CliRunner().invoke(main, ["build", str(content), "-o", str(out), "-v", "--force"])
+    assert result.exit_code == 0 and result.output.count("wrote ") == 3
+    assert rewritten(before, state(out)) == set(NAMES.values())
+
+
+# What a format declares it ignores it must really ignore: an edit there has to leave its
+# bytes unchanged, or incremental builds would keep stale files.
+KEEP = {"id", "quote", "claim", "section", "type", "source", "slug", "version", "doi", "url", "deck",
+        "verdict", "evidence", "shown_in", "term"}
+
+
+def _perturb(data: dict, table: str) -> None:
+    entries = data[table] if isinstance(data[table], list) else [data[table]]
+    for entry in entries:
+        for key, value in entry.items():
+            if isinstance(value, str) and key not in KEEP:
+                entry[key] = value + " (changed)"
+            elif key == "year":
+                entry[key] = value - 1
+
+
+ALTERNATES = {"page_size": "letter", "cards_per_page": 6, "duplex": "short"}
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_each_format_ignores_only_what_it_declares(tmp_path, name):
+    fmt = FORMATS[name]
+    renderer = fmt.renderer()
+    base_doc = load(write_content(tmp_path / "base", starter()))
+    base = renderer.render(base_doc, Options())
+    for table in fmt.ignores:
+        changed = starter()
+        assert changed.get(table), f"the fixture needs [[{table}]] entries for this test"
+        _perturb(changed, table)
+        doc = load(write_content(tmp_path / table, changed))
+        assert renderer.render(doc, Options()) == base, f"{name} reads [[{table}]] but declares it ignored"
+    for field in fmt.ignores_options:
+        other = dataclasses.replace(Options(), **{field: ALTERNATES[field]})
+        assert renderer.render(base_doc, other) == base, f"{name} reads Options.{field} but declares it ignored"
+    # Everything else counts: a change to any other table or option gives another key.
+    for table in set(starter()) - set(fmt.ignores):
+        changed = starter()
+        _perturb(changed, table)
+        doc = load(write_content(tmp_path / f"read-{table}", changed))
+        assert buildkey.key(doc, fmt, Options()) != buildkey.key(base_doc, fmt, Options()), table
+    for field in {f.name for f in dataclasses.fields(Options)} - set(fmt.ignores_options):
+        other = dataclasses.replace(Options(), **{field: ALTERNATES[field]})
+        assert buildkey.key(base_doc, fmt, other) != buildkey.key(base_doc, fmt, Options()), field
