@@ -131,7 +131,7 @@ def story(content: Content, width: float, limit: float) -> list:
         need = 60 + sum(legend.estimated_heights) + legend.spaceAfter + sum(claims.estimated_heights[:2])
         out += [CondPageBreak(need), fixed("Claim by claim: what the evidence shows", "x-claims"), legend, claims]
     for section in corrections:
-        out += [heading(section.heading, f"s-{section.id}")] + [Paragraph(rich(p), s["body"])
+        out += [heading(section.heading, f"s-{section.id}")] + [Paragraph(rich(p), s["bodyleft"])
                                                                  for p in paragraphs(section.body)]
     if content.glossary:
         out.append(fixed("Glossary", "x-glossary"))

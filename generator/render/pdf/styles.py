@@ -55,6 +55,8 @@ def styles() -> dict[str, ParagraphStyle]:
     small = ParagraphStyle("small", body, fontSize=9, leading=12.5, alignment=TA_LEFT, spaceAfter=4)
     return {
         "body": body,
+        # Run-in bold quotes followed by justified text leave wide gaps; such sections align left.
+        "bodyleft": ParagraphStyle("bodyleft", body, alignment=TA_LEFT),
         "kicker": ParagraphStyle("kicker", body, fontSize=8.5, leading=11, textColor=MUTED, spaceAfter=4,
                                  alignment=TA_LEFT),
         "title": ParagraphStyle("title", body, fontName=BOLD, fontSize=23, leading=28, textColor=ACCENT,
