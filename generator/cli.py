@@ -114,7 +114,7 @@ def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple
             bar.__exit__(None, None, None)
     for doc in {id(o.doc): o.doc for o in outputs}.values():
         for problem in doc.warnings:
-            obj.info(f"warning: {doc.path}: {problem}")
+            obj.info(f"warning: {problem.located(doc.path)}")
     for output in outputs:
         obj.detail(f"up to date: {output.path}" if output.current else
                    f"wrote {output.path} ({len(output.data):,} bytes)")
@@ -138,7 +138,7 @@ def check(obj: Context, content: tuple[Path, ...], strict: bool) -> None:
     warned = 0
     for doc in docs:
         for problem in doc.warnings:
-            click.echo(f"warning: {doc.path}: {problem}", err=True)
+            click.echo(f"warning: {problem.located(doc.path)}", err=True)
         warned += len(doc.warnings)
         c = doc.content
         missing = uncovered(doc.source_text, [claim.quote for claim in c.claims])

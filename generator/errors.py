@@ -16,9 +16,14 @@ class StudygenError(Exception):
 class Problem:
     where: str  # key path such as "cards[3].type", or "" for the whole file
     what: str
+    line: int | None = None  # in the content file, where it is known
 
     def __str__(self) -> str:
         return f"{self.where}: {self.what}" if self.where else self.what
+
+    def located(self, path: Path | str) -> str:
+        """``file:line: key path: what``, the form editors and CI systems annotate."""
+        return f"{path}:{self.line}: {self}" if self.line else f"{path}: {self}"
 
 
 class ContentError(StudygenError):
@@ -30,7 +35,7 @@ class ContentError(StudygenError):
         super().__init__(f"{count} problem(s) in {len(problems)} content file(s)")
 
     def lines(self) -> list[str]:
-        return [f"{path}: {problem}" for path, found in self.problems.items() for problem in found]
+        return [problem.located(path) for path, found in self.problems.items() for problem in found]
 
 
 class OutputError(StudygenError):

@@ -7,12 +7,13 @@ ReportLab nor genanki, so loading and checking content stays fast.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal, Union
 from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 # Ids name Anki notes and PDF anchors; they must survive every format unescaped.
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
@@ -21,14 +22,42 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 TAG_PATTERN = r"^[^\s\"]+$"
 DECK_PATTERN = r"^[^:](?:.*[^:])?$"
+BLANK_LEVEL = "a hierarchy level is blank: write levels joined by '::', each with a visible character"
+
+
+def _levels(value: str) -> str:
+    """Anki splits tags and deck names at '::'; a blank level becomes a nameless level in Anki."""
+    if not all(level.strip() for level in value.split("::")):
+        raise ValueError(BLANK_LEVEL)
+    return value
+
+
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 URL_PATTERN = r"^https?://\S+$"
-Tag = Annotated[str, StringConstraints(pattern=TAG_PATTERN, max_length=200)]
+Tag = Annotated[str, StringConstraints(pattern=TAG_PATTERN, max_length=200), AfterValidator(_levels)]
 # Text fields carry the inline markup of generator.inline.
-# At least one visible character, and no control characters but tab and newline
-# (Anki fields and PDF text would carry them invisibly).
-TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x08\x0b-\x1f\x7f]*$"
+# At least one visible character, and none of: control characters but tab and newline
+# (Anki fields and PDF text would carry them invisibly); characters XML 1.0 does not
+# allow (U+FFFE, U+FFFF; the SVG and the PDF's XML would break) and the other
+# noncharacters (U+FDD0-U+FDEF, the last two code points of every plane), which
+# Unicode reserves for a program's internal use; private-use characters (such as
+# U+F0B7, a bullet of Word's Symbol font), which mean nothing outside the program
+# that wrote them.  Surrogates cannot reach here: UTF-8 decoding and TOML refuse them.
+_BAD = ("\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ue000-\\uf8ff\\ufdd0-\\ufdef\\ufffe\\uffff"
+        + "".join(f"\\U{p:04X}FFFE\\U{p:04X}FFFF" for p in range(1, 15)) + "\\U000F0000-\\U0010FFFF")
+TEXT_PATTERN = f"^[^{_BAD}]*[^\\s{_BAD}][^{_BAD}]*$"
 Inline = Annotated[str, StringConstraints(pattern=TEXT_PATTERN)]
+# Text without markup (names, quotes, keywords) obeys the same rule.
+Plain = Inline
+
+
+def _text_characters(value: str) -> str:
+    if re.search(f"[{_BAD}]", value):
+        raise ValueError(TEXT_RULE)
+    return value
+
+
+TEXT_RULE = "text must not hold control, private-use or noncharacter code points"
 
 Verdict = Literal["supported", "imprecise", "overstated", "unsupported"]
 Evidence = Literal["human-trial", "human-observational", "animal", "cell", "review", "none"]
@@ -50,13 +79,15 @@ class Article(Strict):
     version: Annotated[dt.date, Field(strict=False, ge=dt.date(1980, 1, 1), le=dt.date(2107, 12, 31),
                                       description="Content release date, YYYY-MM-DD.")]
     summary: Inline
-    deck: Annotated[str, StringConstraints(min_length=1, pattern=DECK_PATTERN)] = Field(
+    deck: Annotated[str, StringConstraints(min_length=1, pattern=DECK_PATTERN), AfterValidator(_levels),
+                    AfterValidator(_text_characters)] = Field(
         description="Anki deck name; '::' separates levels.")
-    editor: str | None = Field(None, description="Who curated the content; PDF author metadata.")
+    editor: Plain | None = Field(None, description="Who curated the content; PDF author metadata.")
     notice: Inline | None = Field(None, description="A short notice (such as 'not medical advice') shown in every output.")
-    keywords: list[str] = Field(default_factory=list, description="PDF keywords.")
+    keywords: list[Plain] = Field(default_factory=list, description="PDF keywords.")
     checked: Annotated[dt.date, Field(strict=False, ge=dt.date(1980, 1, 1), le=dt.date(2107, 12, 31),
                                       description="When the evidence was last checked, YYYY-MM-DD.")] | None = None
+    draft: bool = Field(False, description="Unfinished content: check and build warn until it is removed.")
 
 
 class Takeaway(Strict):
@@ -71,7 +102,7 @@ class Section(Strict):
 
 class Claim(Strict):
     id: Id
-    quote: Annotated[str, StringConstraints(min_length=1)] = Field(
+    quote: Plain = Field(
         description="Verbatim words of the source article (whitespace may differ).")
     statement: Inline
     verdict: Verdict
@@ -101,7 +132,7 @@ Locator = Union[Annotated[int, Field(ge=0)], Annotated[str, StringConstraints(pa
 
 class Reference(Strict):
     id: Id
-    authors: Annotated[str, StringConstraints(min_length=1)]
+    authors: Plain
     year: int
     title: Inline
     journal: Inline
@@ -111,6 +142,10 @@ class Reference(Strict):
     doi: Annotated[str, StringConstraints(pattern=DOI_PATTERN)] | None = None
     url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] | None = None
     note: Inline | None = None
+    # The key is "short"; the attribute keeps that name for the citation itself.
+    short_names: Inline | None = Field(
+        None, alias="short",
+        description="How short citations name the authors, when the rule gets it wrong: \"de Cabo and Mattson\".")
 
     @property
     def doi_url(self) -> str | None:
@@ -130,11 +165,41 @@ class Reference(Strict):
 
     @property
     def short(self) -> str:
-        """First author's surname and year, as cards cite it: "Lee et al. 2008"."""
-        first = self.authors.split(",")[0].strip()
-        surname = first.split(" ")[0] if " " in first else first
-        more = "," in self.authors or "et al" in self.authors
-        return f"{surname}{' et al.' if more else ''} {self.year}"
+        """The short citation cards use: "Lee 2008", "Diekelmann and Born 2010", "Lee et al. 2008"."""
+        return f"{self.short_names or short_authors(self.authors)} {self.year}"
+
+
+# Lower-case words that start a surname ("de Cabo", "van der Berg") rather than being one.
+PARTICLES = {"af", "al", "bin", "da", "dal", "de", "degli", "del", "della", "der", "des", "di", "do", "dos",
+             "du", "el", "la", "le", "st", "ten", "ter", "van", "von", "zu", "zum", "zur"}
+
+
+def _surname(author: str) -> str:
+    """ "de Cabo R" -> "de Cabo"; "van der Berg A" -> "van der Berg"; a name without initials
+    ("World Health Organization") is a corporate author, kept whole."""
+    words = author.split()
+    # Vancouver style: the surname, then initials (upper-case letters, optionally with dots or hyphens).
+    if len(words) >= 2 and all(ch.isupper() or ch in ".-" for ch in words[-1]) and len(words[-1]) <= 4:
+        words = words[:-1]
+        return " ".join(words)
+    if len(words) >= 2 and words[0].lower() not in PARTICLES and all(w[:1].isupper() for w in words) \
+            and len(words) == 2 and len(words[0].rstrip(".")) <= 2:
+        return words[1]  # "A Smith"
+    return " ".join(words)
+
+
+def short_authors(authors: str) -> str:
+    """The authors as a short citation names them: one surname, two joined by "and", else "et al."."""
+    names = [a.strip() for a in authors.split(",") if a.strip()]
+    more = any(n.lower().rstrip(".") in ("et al", "et al.") for n in names) or len(names) > 2
+    names = [n for n in names if n.lower().rstrip(".") != "et al"]
+    if not names:
+        return authors.strip()
+    if more:
+        return f"{_surname(names[0])} et al."
+    if len(names) == 2:
+        return f"{_surname(names[0])} and {_surname(names[1])}"
+    return _surname(names[0])
 
 
 class _CardBase(Strict):

@@ -93,7 +93,7 @@ CASES = {
     "blank text": (changed(_set("cards", 0, "front", "   ")), "cards[0](id=nmn-precursor).front",
                    "needs a visible character", ""),
     "control character": (changed(_set("cards", 0, "back", "NAD\u0000")), "cards[0](id=nmn-precursor).back",
-                          "no control characters", ""),
+                          "U+0000, a control character", ""),
     "version out of range": (changed(lambda d: d["article"].update(version="2200-01-01")), "article.version",
                              "less than or equal to 2107-12-31", ""),
     "missing source": (with_source(None), "article.source", "does not exist", ""),

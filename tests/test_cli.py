@@ -73,7 +73,8 @@ def test_broken_content_exits_1_and_leaves_output_alone(content_copy, tmp_path):
     broken = write_content(content_copy.parent, data, name="broken.toml")
     result = run("build", str(content_copy), str(broken), "-o", str(out))
     assert result.exit_code == 1
-    assert f"{broken}: cards[0](id=nmn-precursor).type: unknown card type 'flashcard'" in result.output
+    line = next(i for i, text in enumerate(broken.read_text().splitlines(), 1) if text == 'type = "flashcard"')
+    assert f"{broken}:{line}: cards[0](id=nmn-precursor).type: unknown card type 'flashcard'" in result.output
     assert "Traceback" not in result.output
     assert snapshot(out) == before
 

@@ -67,7 +67,8 @@ def source_date_epoch() -> int | None:
     if not value:
         return None
     # The upper bound is the last second a zip entry (the .apkg) can carry: 2107-12-31.
-    if not value.isdigit() or int(value) > 4354819199:
+    # isdigit() also accepts digits int() refuses, such as "²"; only ASCII digits are a number here.
+    if not (value.isascii() and value.isdigit()) or int(value) > 4354819199:
         raise StudygenError("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 "
                             f"(up to the end of 2107), not {value!r}")
     return int(value)

@@ -1,0 +1,149 @@
+"""Line numbers for key paths of a TOML content file.
+
+``tomllib`` gives values without positions, so this scans the text for the
+forms content files use: ``[table]`` and ``[[table]]`` headers and
+``key = value`` lines.  A line is reported only when the scan agrees with the
+parsed data (as many ``[[cards]]`` headers as cards, the key present in that
+entry); anything written another way (dotted keys, inline tables, sub-tables)
+gets no line, because no line is better than a wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_BARE = r"[A-Za-z0-9_-]+"
+_HEADER = re.compile(rf"\s*(\[\[?)\s*({_BARE})\s*(\]\]?)\s*(?:#.*)?$")
+_KEY = re.compile(rf"\s*({_BARE})\s*=")
+# "cards[3](id=x).refs[0]" -> table "cards", index 3, key "refs"
+_PATH = re.compile(rf"^({_BARE})(?:\[(\d+)\])?(?:\(id=[^)]*\))?(?:\.({_BARE}))?")
+
+
+def _logical_lines(text: str):
+    """(line number, line) for each line that starts outside a string or an array."""
+    depth = 0  # open [ and { of a value spanning lines
+    quote = ""  # the open multi-line string delimiter
+    for number, line in enumerate(text.split("\n"), 1):
+        starts_clean = not quote and depth == 0
+        i, n = 0, len(line)
+        if starts_clean:
+            yield number, line
+            # A header line holds no value to scan.
+            if _HEADER.match(line):
+                continue
+            key = _KEY.match(line)
+            i = key.end() if key else n
+        while i < n:
+            if quote:
+                end = line.find(quote, i)
+                while end > 0 and quote == '"""' and _escaped(line, end):
+                    end = line.find(quote, end + 1)
+                if end < 0:
+                    break
+                i = end + 3
+                while i < n and line[i] == quote[0]:  # up to two quotes may end the string's text
+                    i += 1
+                quote = ""
+                continue
+            c = line[i]
+            if c == "#":
+                break
+            if line.startswith('"""', i) or line.startswith("'''", i):
+                quote = line[i:i + 3]
+                i += 3
+            elif c in "\"'":
+                end = i + 1
+                while end < n and line[end] != c:
+                    end += 2 if c == '"' and line[end] == "\\" else 1
+                i = end + 1
+            else:
+                if c in "[{":
+                    depth += 1
+                elif c in "]}":
+                    depth = max(0, depth - 1)
+                i += 1
+
+
+def _escaped(line: str, at: int) -> bool:
+    backslashes = 0
+    while at - 1 - backslashes >= 0 and line[at - 1 - backslashes] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
+
+
+class Locator:
+    """Maps key paths (as studygen names them) to 1-based line numbers."""
+
+    def __init__(self, text: str, raw: dict[str, Any]):
+        self._lines: dict[tuple[str, int | None, str | None], int] = {}
+        entries: dict[str, list[dict[tuple, int]]] = {}
+        tables: dict[str, int] = {}
+        doubtful: set[str] = set()
+        current: tuple[str, int | None] | None = None  # None: the root table
+        root: dict[str, int] = {}
+        for number, line in _logical_lines(text):
+            header = _HEADER.match(line)
+            if line.lstrip().startswith("[") and not header:
+                current = ("", None)  # a header we do not read: keys below it get no line
+                continue
+            if header:
+                opening, name, closing = header.groups()
+                if len(opening) != len(closing):
+                    current = ("", None)
+                    continue
+                if opening == "[[":
+                    entries.setdefault(name, []).append({(): number})
+                    current = (name, len(entries[name]) - 1)
+                else:
+                    if name in tables:
+                        doubtful.add(name)
+                    tables[name] = number
+                    current = (name, None)
+                continue
+            key = _KEY.match(line)
+            if not key:
+                continue
+            if current is None:
+                root.setdefault(key.group(1), number)
+            elif current[0]:
+                name, index = current
+                if index is None:
+                    self._lines.setdefault((name, None, key.group(1)), number)
+                else:
+                    entries[name][index].setdefault((key.group(1),), number)
+        for name, number in tables.items():
+            if name not in doubtful and isinstance(raw.get(name), dict):
+                self._lines[(name, None, None)] = number
+            else:
+                for k in [k for k in self._lines if k[0] == name]:
+                    del self._lines[k]
+        for name, found in entries.items():
+            data = raw.get(name)
+            if not isinstance(data, list) or len(data) != len(found) or name in tables or name in root:
+                continue
+            for index, keys in enumerate(found):
+                self._lines[(name, index, None)] = keys[()]
+                for path, number in keys.items():
+                    if path and isinstance(data[index], dict) and path[0] in data[index]:
+                        self._lines[(name, index, path[0])] = number
+        for key, number in root.items():
+            if key in raw and key not in tables and key not in entries:
+                self._lines[(key, None, None)] = number
+        # Keys of a [table] must be in the parsed table.
+        for (name, index, key) in list(self._lines):
+            if index is None and key is not None:
+                if not (isinstance(raw.get(name), dict) and key in raw[name]):
+                    del self._lines[(name, index, key)]
+
+    def line(self, where: str) -> int | None:
+        """The line of ``where``: its key, else its entry's header (a missing key), else nothing."""
+        match = _PATH.match(where)
+        if not match:
+            return None
+        table, index, key = match.group(1), match.group(2), match.group(3)
+        index = int(index) if index is not None else None
+        for probe in ((table, index, key), (table, index, None)):
+            if probe in self._lines:
+                return self._lines[probe]
+        return None
