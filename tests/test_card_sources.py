@@ -61,3 +61,17 @@ def test_printed_backs_carry_the_source_line_of_the_deck(tmp_path):
             assert any(verdict in c.source for c in cards if c.note == item.id)
     finally:
         col.close()
+
+
+def test_a_changed_verdict_rebuilds_the_printed_cards(tmp_path):
+    data = starter()
+    claim = next(c for c in data["claims"] if any(card.get("claim") == c["id"] for card in data["cards"]))
+    out = tmp_path / "out"
+    build([write_content(tmp_path / "v1", data)], out, ["cards"], Options())
+    before = (out / "nmn-autophagy-cards.pdf").read_bytes()
+    claim["verdict"] = next(v for v in ("supported", "unsupported") if v != claim["verdict"])
+    build([write_content(tmp_path / "v2", data)], out, ["cards"], Options())
+    pdf = pdfium.PdfDocument(str(out / "nmn-autophagy-cards.pdf"))
+    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    assert (out / "nmn-autophagy-cards.pdf").read_bytes() != before
+    assert f"claim: {claim['verdict']}." in " ".join(text.split())

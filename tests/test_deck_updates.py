@@ -7,10 +7,12 @@ import tomllib
 from pathlib import Path
 
 import genanki
+import pytest
 
 from generator.build import build
 from generator.render import Options
 from tests.conftest import CONTENT, ROOT, import_apkg, write_content
+from tests.test_anki import note_by_guid
 
 # The deck as released with content version 2026-11-25: content/nmn-autophagy.toml of that
 # release built by studygen at the time (every glossary entry gave two cards then).
@@ -97,5 +99,109 @@ def test_learners_of_the_released_deck_keep_their_history(tmp_path):
         kept = {cid: schedule(col.get_card(cid)) for cid in studied if cid not in expected_empty}
         assert kept == {cid: state for cid, state in history.items() if cid not in expected_empty}
         assert col.db.all("select cid from revlog where cid in (%s)" % ",".join(map(str, kept)))
+    finally:
+        col.close()
+
+
+def _cli_build(path: Path, out: Path, env: dict | None = None):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    return CliRunner().invoke(main, ["build", str(path), "-o", str(out), "-f", "anki"], env=env or {})
+
+
+def test_a_later_source_date_epoch_updates_notes_without_a_false_warning(tmp_path):
+    from tests.conftest import starter
+
+    data = starter()
+    out = tmp_path / "out"
+    deck = out / "nmn-autophagy.apkg"
+    result = _cli_build(write_content(tmp_path / "v1", data), out)
+    assert result.exit_code == 0 and "warning" not in result.output
+    col, _ = import_apkg(tmp_path / "c.anki2", deck)
+    col.close()
+
+    version = dt.datetime.combine(dt.date.fromisoformat(str(data["article"]["version"])), dt.time(),
+                                  dt.timezone.utc)
+    edited = next(c for c in data["cards"] if c["type"] == "basic")
+    later = str(int(version.timestamp()) + 3600)
+    edited["back"] = "Edited, built an hour after the version date."
+    result = _cli_build(write_content(tmp_path / "v2", data), out, {"SOURCE_DATE_EPOCH": later})
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output  # the package is newer: Anki updates, nothing to warn about
+    col, log = import_apkg(tmp_path / "c.anki2", deck)
+    try:
+        note = note_by_guid(col, genanki.guid_for("nmn-autophagy", edited["id"]))
+        assert note.id in {entry.id.nid for entry in log.updated}
+        assert note["Back"] == edited["back"]
+    finally:
+        col.close()
+
+    # Edited again under the same date: the warning is true, Anki skips the edit.
+    edited["back"] = "Edited again, same date."
+    result = _cli_build(write_content(tmp_path / "v3", data), out, {"SOURCE_DATE_EPOCH": later})
+    assert result.exit_code == 0 and "Anki will not update notes" in result.output
+    # An earlier date than the deck it replaces warns as well (and names both dates).
+    edited["back"] = "Edited once more, without SOURCE_DATE_EPOCH."
+    result = _cli_build(write_content(tmp_path / "v4", data), out)
+    assert "Anki will not update notes" in result.output and "not newer" in result.output
+    col, log = import_apkg(tmp_path / "c.anki2", deck)
+    try:
+        assert not log.updated and not log.new
+    finally:
+        col.close()
+
+
+@pytest.mark.parametrize("new_type", ["reverse", "cloze"])
+def test_a_changed_card_type_stops_the_build_until_the_card_gets_a_new_id(tmp_path, new_type):
+    from tests.conftest import starter
+
+    data = starter()
+    slug = data["article"]["slug"]
+    out = tmp_path / "out"
+    deck = out / "nmn-autophagy.apkg"
+    assert _cli_build(write_content(tmp_path / "v1", data), out).exit_code == 0
+    col, _ = import_apkg(tmp_path / "c.anki2", deck)
+    try:
+        index, card = next((i, c) for i, c in enumerate(data["cards"]) if c["type"] == "basic")
+        old_note = note_by_guid(col, genanki.guid_for(slug, card["id"]))
+        (old_card,) = old_note.cards()
+        answer(col, old_card.id)
+        studied = schedule(col.get_card(old_card.id))
+    finally:
+        col.close()
+
+    card["type"] = new_type
+    if new_type == "cloze":
+        card["text"] = f"{card.pop('front')} {{{{c1::{card.pop('back')}}}}}"
+    data["article"]["version"] = "2026-12-01"
+    released = deck.read_bytes()
+    path = write_content(tmp_path / "v2", data)
+    result = _cli_build(path, out)
+    assert result.exit_code == 1
+    assert f"cards[{index}](id={card['id']}).type: '{new_type}'" in result.output
+    assert "'basic'" in result.output and "new id" in result.output and "Traceback" not in result.output
+    assert deck.read_bytes() == released  # nothing written
+
+    # Why: imported as it stands, Anki keeps the old note and skips the changed one.
+    assert _cli_build(path, tmp_path / "fresh").exit_code == 0
+    col, log = import_apkg(tmp_path / "c.anki2", tmp_path / "fresh" / "nmn-autophagy.apkg")
+    try:
+        assert [n.fields for n in log.conflicting] and not log.new
+        assert len(note_by_guid(col, genanki.guid_for(slug, card["id"])).cards()) == 1
+    finally:
+        col.close()
+
+    # The way the README gives: a new id arrives as a new note; the old one keeps its history.
+    card["id"] += "-v2"
+    result = _cli_build(write_content(tmp_path / "v3", data), out)
+    assert result.exit_code == 0, result.output
+    col, log = import_apkg(tmp_path / "c.anki2", deck)
+    try:
+        assert len(log.new) == 1 and not log.conflicting
+        new_note = note_by_guid(col, genanki.guid_for(slug, card["id"]))
+        assert len(new_note.cards()) == (2 if new_type == "reverse" else 1)
+        assert schedule(col.get_card(old_card.id)) == studied
     finally:
         col.close()

@@ -71,7 +71,9 @@ def _edit(content: Path, change) -> None:
 @pytest.mark.parametrize("change, expected", [
     (lambda d: d["cards"][0].update(back=d["cards"][0]["back"] + " (edited)"), {"anki", "cards"}),
     (lambda d: d["takeaways"][0].update(text="An edited takeaway."), {"pdf"}),
-    (lambda d: d["sections"][0].update(body=d["sections"][0]["body"] + " One more sentence."), {"pdf", "anki"}),
+    # printed backs may name a card's section (its heading), so the card sheets read sections too
+    (lambda d: d["sections"][0].update(body=d["sections"][0]["body"] + " One more sentence."),
+     {"pdf", "anki", "cards"}),
     (lambda d: d["glossary"][0].update(definition="An edited definition."), {"pdf", "anki", "cards"}),
 ])
 def test_only_the_formats_that_read_an_edit_are_rebuilt(project, tmp_path, change, expected):

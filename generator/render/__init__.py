@@ -56,7 +56,7 @@ FORMATS: dict[str, Format] = {
         Format("anki", "generator.render.anki", ".apkg", checks_previous=True,
                ignores=("takeaways",), ignores_options=("page_size", "cards_per_page", "duplex")),
         Format("cards", "generator.render.pdf.cards", "-cards.pdf",
-               ignores=("takeaways", "sections", "claims", "pathway")),
+               ignores=("takeaways", "pathway")),  # backs show claims and section headings
     )
 }
 

@@ -23,6 +23,7 @@ from typing import Sequence
 import genanki
 
 from generator import __version__, buildkey
+from generator.errors import RenderError
 from generator.inline import cloze_numbers, parse, plain
 from generator.load import normalise
 from generator.model import BasicCard, ClozeCard, Content, Document, GlossaryEntry, Reference
@@ -298,25 +299,79 @@ def release_stamp(doc: Document) -> str:
     return f"studygen {__version__}; version {doc.content.article.version.isoformat()}; content {digest}"
 
 
-def stale(doc: Document, previous: Path) -> str | None:
-    """A warning when ``previous`` holds other content under the same version.
+@dataclass(frozen=True)
+class Released:
+    """What a deck built earlier holds, as far as a learner's next import is concerned."""
 
-    Anki updates notes only from a package newer than them, and the package
-    date comes from the version: such a deck would be silently ignored by
-    every learner who imported the earlier one.
-    """
+    comment: str  # its release stamp
+    time: int | None  # its package timestamp: the date Anki compares with its notes
+    types: dict[str, int]  # note GUID -> note type id
+
+
+def released(path: Path) -> Released | None:
+    """Read a deck this build would replace; None when it is no deck of ours."""
     try:
-        with zipfile.ZipFile(previous) as zf:
-            old = zf.comment.decode("utf-8", "replace").split("; build ")[0]
-    except (OSError, zipfile.BadZipFile):
+        with zipfile.ZipFile(path) as zf, tempfile.TemporaryDirectory(prefix="studygen-") as tmp:
+            comment = zf.comment.decode("utf-8", "replace").split("; build ")[0]
+            db = Path(tmp) / "collection.anki2"
+            db.write_bytes(zf.read("collection.anki2"))
+            conn = sqlite3.connect(db)
+            try:
+                time = conn.execute("select max(mod) from notes").fetchone()[0]
+                types = dict(conn.execute("select guid, mid from notes"))
+            finally:
+                conn.close()
+    except (OSError, KeyError, zipfile.BadZipFile, sqlite3.Error):
         return None
-    new = release_stamp(doc)
-    version = f"; version {doc.content.article.version.isoformat()};"
-    if version in old and old != new:
-        return (f"{previous} was built from different content with the same version "
-                f"{doc.content.article.version.isoformat()}: Anki will not update notes imported from it. "
-                "Raise [article].version before sharing this deck.")
-    return None
+    return Released(comment, time, types)
+
+
+def stale(doc: Document, previous: Path) -> str | None:
+    """Compare this build with the deck it replaces, as Anki's import will.
+
+    A card whose note type changed is an error: Anki keeps a note's type on
+    import and skips the changed note as "conflicting", so the change would
+    never reach learners.  Other content that is no newer than the previous
+    deck gives a warning: Anki updates notes only from a package newer than
+    them, so learners who imported that deck would silently keep it.
+    """
+    old = released(previous)
+    if old is None:
+        return None
+    _refuse_type_changes(doc, previous, old)
+    new_time = int(release_time(doc.content.article.version).timestamp())
+    if old.comment == release_stamp(doc) or old.time is None or new_time > old.time:
+        return None
+    same = f"with the same version {doc.content.article.version.isoformat()}" if new_time == old.time else (
+        f"and this build (dated {_utc(new_time)}) is not newer than it (dated {_utc(old.time)})")
+    return (f"{previous} was built from different content {same}: Anki will not update notes imported "
+            "from it. Raise [article].version before sharing this deck.")
+
+
+def _utc(stamp: int) -> str:
+    return dt.datetime.fromtimestamp(stamp, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+_KIND_NAMES = {model.model_id: name for name, model in MODELS.items()}
+
+
+def _refuse_type_changes(doc: Document, previous: Path, old: Released) -> None:
+    problems = []
+    index = {card.id: i for i, card in enumerate(doc.content.cards)}
+    for spec in notes(doc.content):
+        was = old.types.get(spec.guid)
+        if was is None or was == MODELS[spec.kind].model_id or spec.key not in index:
+            continue
+        before = _KIND_NAMES.get(was, "another note type")
+        problems.append(
+            f"cards[{index[spec.key]}](id={spec.key}).type: {spec.kind!r}, but the deck this build replaces "
+            f"({previous}) has this card as {before!r}. Anki cannot change the type of a note learners "
+            "already have: it would keep the old note and skip this one, so the change would never reach "
+            f"them. Keep type {before!r}, or give the card a new id: learners then get a new note, and "
+            "the old one stays in their collection, with its review history, until they delete it. "
+            f"If no learner has {previous.name}, delete it and build again.")
+    if problems:
+        raise RenderError("\n".join(f"{doc.path}: {p}" for p in problems))
 
 
 def package_bytes(package: genanki.Package, stamp: int, media: Sequence[tuple[str, bytes]] = (),
