@@ -62,9 +62,7 @@ def load(path: Path) -> Document:
                                                "(arrays or tables inside each other hundreds of levels deep)")]}) from None
     if problems:
         raise ContentError({path: [_at(p, locator) for p in problems]})
-    # Shipped content may still have such claims; a warning until it has none.
-    warnings = ungrounded_grades(content)
-    warnings += [Problem("article.draft", "this is a draft (made by `studygen new`); "
+    warnings = [Problem("article.draft", "this is a draft (made by `studygen new`); "
                                          "remove `draft = true` from [article] when the content is finished")
                 ] if content.article.draft else []
     return Document(path=path, content=content, source_text=source_text or "",
@@ -391,6 +389,7 @@ def cross_check(content: Content, source_text: str | None,
             if ref not in refs:
                 problems.append(Problem(f"{where}.refs[{i}]", f"no reference with id {ref!r}" + suggest(ref, refs)))
 
+    problems += ungrounded_grades(content)
     source = match_form(source_text) if source_text is not None else None
     for i, claim in enumerate(content.claims):
         check_refs(f"claims[{i}](id={claim.id})", claim.refs)

@@ -373,11 +373,13 @@ def test_hierarchical_tags_and_decks_still_work(tmp_path):
 
 # --- grading -------------------------------------------------------------------------------
 
-def test_a_graded_claim_without_references_is_reported(tmp_path):
+def test_a_graded_claim_without_references_is_an_error(tmp_path):
     path = variant(tmp_path, lambda d: d["claims"][0].update(refs=[]))
     result = invoke("check", str(path))
+    assert result.exit_code == 1
     found = located(result.output, path)
     assert "claims[0](id=nmn-atp).refs" in found, result.output
     assert "'imprecise' needs a reference" in found["claims[0](id=nmn-atp).refs"][1]
     unsupported = variant(tmp_path / "u", lambda d: d["claims"][0].update(refs=[], verdict="unsupported"))
-    assert "claims[0]" not in invoke("check", str(unsupported)).output
+    result = invoke("check", str(unsupported))
+    assert result.exit_code == 0 and "claims[0]" not in result.output

@@ -84,7 +84,7 @@ def test_large_content_builds(tmp_path):
                     "summary": "Large content.", "deck": "Big"},
         "sections": [{"id": "s", "heading": "Section", "body": paragraph}],
         "claims": [{"id": "q", "quote": "NAD⁺ levels vary by tissue.", "statement": "Yes.",
-                    "verdict": "supported", "evidence": "review"}],
+                    "verdict": "unsupported", "evidence": "none"}],
         "glossary": [{"term": f"Term {n}", "definition": f"Definition of term {n}."} for n in range(2000)],
         "cards": cards,
     }
