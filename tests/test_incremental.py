@@ -74,6 +74,7 @@ def _edit(content: Path, change) -> None:
     # printed backs may name a card's section (its heading), so the card sheets read sections too
     (lambda d: d["sections"][0].update(body=d["sections"][0]["body"] + " One more sentence."),
      {"pdf", "anki", "cards"}),
+    (lambda d: d["pathway"][0].update(detail="An edited detail."), {"pdf", "anki"}),
     (lambda d: d["glossary"][0].update(definition="An edited definition."), {"pdf", "anki", "cards"}),
 ])
 def test_only_the_formats_that_read_an_edit_are_rebuilt(project, tmp_path, change, expected):
@@ -188,18 +189,28 @@ def test_the_cli_reports_up_to_date_files_and_force(project):
 
 # What a format declares it ignores it must really ignore: an edit there has to leave its
 # bytes unchanged, or incremental builds would keep stale files.
-KEEP = {"id", "quote", "claim", "section", "type", "source", "slug", "version", "doi", "url", "deck",
-        "verdict", "evidence", "shown_in", "term"}
+KEEP = {"id", "quote", "claim", "section", "type", "source", "slug", "version", "doi", "url", "deck", "term"}
+CHOICES = {"verdict": ["supported", "imprecise", "overstated", "unsupported"],
+           "evidence": ["human-trial", "human-observational", "animal", "cell", "review", "none"],
+           "shown_in": ["cell", "mouse", "human"]}
 
 
 def _perturb(data: dict, table: str) -> None:
+    """Change every value of every entry that can change while the content stays valid."""
     entries = data[table] if isinstance(data[table], list) else [data[table]]
     for entry in entries:
         for key, value in entry.items():
-            if isinstance(value, str) and key not in KEEP:
+            if key in CHOICES:
+                options = CHOICES[key]
+                entry[key] = options[(options.index(value) + 1) % len(options)]
+            elif isinstance(value, bool):
+                entry[key] = not value
+            elif isinstance(value, str) and key not in KEEP:
                 entry[key] = value + " (changed)"
-            elif key == "year":
+            elif isinstance(value, int):
                 entry[key] = value - 1
+            elif isinstance(value, list) and len(value) > 1:
+                entry[key] = value[::-1]
 
 
 ALTERNATES = {"page_size": "letter", "cards_per_page": 6, "duplex": "short"}
