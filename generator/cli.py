@@ -148,6 +148,16 @@ def check(obj: Context, content: tuple[Path, ...], strict: bool) -> None:
         # An uncovered sentence is a claim of the article nobody has checked yet.
         for sentence in missing:
             obj.detail(f"  uncovered: {sentence.text}")
+        if obj.verbosity >= 1:
+            from generator.authoring import uncited_references, untested_claims, unused_terms
+
+            # Content written but not yet put to use: each is something a learner never meets.
+            for claim in untested_claims(c):
+                obj.detail(f"  untested claim: {claim} (no card has claim = {claim!r})")
+            for ref in uncited_references(c):
+                obj.detail(f"  uncited reference: {ref} (in no refs list and no [@{ref}])")
+            for term in unused_terms(c):
+                obj.detail(f"  unused glossary term: {term} (no other text uses it)")
         for section in c.sections:
             obj.detail(f"  reading ease {reading_ease(section.body):.0f}: section {section.id}")
     if strict and warned:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import textwrap
 from pathlib import Path
 
+from generator.coverage import is_heading
 from generator.errors import StudygenError
 
 
@@ -24,46 +26,104 @@ def _clean(text: str) -> str:
 
 def paragraphs(text: str) -> list[str]:
     """Paragraphs of a pasted article: blank-line separated, or one per line when there are none."""
-    text = text.replace("\r\n", "\n").strip()
-    blocks = [b for b in text.split("\n\n") if b.strip()]
+    text = _lines(text).strip()
+    blocks = [b for b in re.split(r"\n[ \t]*\n", text) if b.strip()]
     if len(blocks) == 1:
         blocks = [line for line in text.split("\n") if line.strip()]
     return [p for p in (_clean(b) for b in blocks) if p]
 
 
-EXAMPLES = '''
+def _lines(text: str) -> str:
+    """Line ends as "\n", whether the file used CR LF, LF or CR alone (old Mac files)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _literal(text: str) -> str:
+    """Article text as a section body: a "[@" in it would read as a citation of no reference."""
+    return text.replace("[@", "[@ ")
+
+
+TITLE_WORDS = 12  # a longer first line is a sentence of the article, not its title
+
+
+def _title(first: str) -> str:
+    words = first.split()
+    if len(words) <= TITLE_WORDS:
+        return first
+    return " ".join(words[:TITLE_WORDS]) + " …"
+
+
+def deck_name(slug: str) -> str:
+    """A short deck name from the slug ("sleep-and-memory" -> "Sleep and memory"); Anki shows it in lists."""
+    return slug.replace("-", " ").capitalize()
+
+
+def _example_quote(body: list[str]) -> str:
+    """The first words of the article, so the example claim passes `check` once uncommented."""
+    words = body[0].split("[@")[0].split()[:8]
+    return " ".join(words) or "words copied exactly from the source article"
+
+
+ARTICLE_OPTIONS = """\
+# subtitle = "A fact-checked reading of the article"
+# editor = "Your name"
+# keywords = ["keyword", "another keyword"]
+# checked = "{today}"            # when the evidence was last checked
+"""
+
+EXAMPLES = """
 # Add the curated material below; `studygen check` validates it.
-# Each example is commented out: remove the leading "# " to use it.
+# Each example is commented out: remove the leading "# " of its lines to use it.
 #
 # [[takeaways]]
-# text = "One sentence a reader should remember."
+# text = "One sentence a reader should remember [@author2020]."
 #
 # [[claims]]
 # id = "first-claim"
-# quote = "words copied exactly from the source article"
+# quote = {quote}   # words copied exactly from the source article
 # statement = "What the evidence actually shows, in your words."
 # verdict = "imprecise"        # supported | imprecise | overstated | unsupported
 # evidence = "animal"          # human-trial | human-observational | animal | cell | review | none
 # note = "Why the verdict is not 'supported'."
-# refs = ["author2020"]
+# refs = ["author2020"]        # every verdict but 'unsupported' needs one
 #
 # [[pathway]]
 # id = "step-one"
 # label = "First step"
 # detail = "What happens at this step."
-# shown_in = "cell"            # cell | mouse | human
+#
+# [[pathway]]
+# id = "step-two"
+# label = "Second step"
+# detail = "What the first step leads to."
+# shown_in = "cell"            # cell | mouse | human: the strongest model showing the link from the step before
+# refs = ["author2020"]
 #
 # [[glossary]]
 # term = "Term"
 # definition = "A one- or two-sentence definition."
+# reverse = true               # also ask the other way round: the definition, for the term
 #
 # [[references]]
 # id = "author2020"
-# authors = "Author A, Author B"
+# authors = "Author A, Second B"   # surname and initials, as PubMed writes them
 # year = 2020
 # title = "Title of the paper"
 # journal = "Journal"
+# volume = 12
+# issue = 3
+# pages = "45–67"
 # doi = "10.1000/example"
+#
+# [[references]]
+# id = "agency2021"
+# authors = "World Health Organization"
+# short = "WHO"                 # how cards cite it, when the authors' names are too long
+# year = 2021
+# title = "A report without a DOI"
+# journal = "Fact sheet"
+# url = "https://www.example.org/report"
+# note = "Where the report is discussed."
 #
 # [[cards]]
 # id = "first-card"            # never change it once published: it is the Anki note's identity
@@ -71,41 +131,59 @@ EXAMPLES = '''
 # front = "A short question?"
 # back = "The answer."
 # tags = ["topic"]
+# refs = ["author2020"]
 # claim = "first-claim"
+# section = "part-1"
+#
+# [[cards]]
+# id = "first-term"
+# type = "reverse"             # two cards: front -> back and back -> front
+# front = "Term"
+# back = "What the term names"
 #
 # [[cards]]
 # id = "first-cloze"
 # type = "cloze"
-# text = "A sentence with a {{c1::deleted}} word."
-# tags = ["topic"]
-'''
+# text = "A sentence with a {{{{c1::deleted::hint}}}} word and {{{{c2::another}}}}."
+# extra = "Shown on the back [@agency2021]."
+# pathway = true               # show the mechanism diagram drawn from [[pathway]]
+"""
 
 
 def scaffold(slug: str, source_text: str, today: dt.date) -> str:
-    """The content file: title from the first line, the remaining paragraphs as draft sections."""
-    first, _, rest = source_text.strip().partition("\n")
-    title = _clean(first)
-    if not title:
+    """The content file: title from the first line, the article's paragraphs as draft sections."""
+    text = _lines(source_text).strip()
+    first, _, rest = text.partition("\n")
+    first = _clean(first)
+    if not first:
         raise StudygenError("the source article is empty")
-    body = paragraphs(rest) or [title]
+    # A first line that reads like a title is the title; a first line that is already the
+    # article's text (a file without a title, or one long line) gives a shortened title.
+    heading = is_heading(first)
+    article = (paragraphs(rest) if heading else paragraphs(text)) or [first]
+    title = _title(first)
+    body = [_literal(p) for p in article]
     lines = [
         f"# studygen content for {title!s}",
         "# Drafted by `studygen new`: every section below is the article's own text. Rewrite",
         "# them, then add claims, glossary, references and cards (examples at the end).",
+        "# Remove `draft = true` when the content is finished: until then check and build warn.",
         "",
         "[article]",
         f"slug = {_toml(slug)}",
-        f"title = {_toml(title)}",
+        f"title = {_toml(_literal(title))}",
         f"source = {_toml(slug + '.source.txt')}",
         f'version = "{today.isoformat()}"',
         f"summary = {_toml('Draft: ' + textwrap.shorten(body[0], 300, placeholder=' …'))}",
-        f"deck = {_toml('Study::' + (title.replace('::', ':').strip(':') or slug))}",
+        f"deck = {_toml(deck_name(slug))}",
         'notice = "For education only, not medical advice."',
+        "draft = true",
+        ARTICLE_OPTIONS.format(today=today.isoformat()).rstrip("\n"),
     ]
     for n, paragraph in enumerate(body, 1):
         lines += ["", "[[sections]]", f'id = "part-{n}"', f'heading = "Part {n} (draft)"',
                   f"body = {_toml(paragraph)}"]
-    return "\n".join(lines) + "\n" + EXAMPLES
+    return "\n".join(lines) + "\n" + EXAMPLES.format(quote=_toml(_example_quote(article)))
 
 
 def create(slug: str, source: Path, content_dir: Path, today: dt.date | None = None) -> tuple[Path, Path]:
