@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from generator import inline, model
+from generator import identity, inline, model
 from generator.errors import ContentError, Problem
 from generator.locate import Locator
 from generator.model import ClozeCard, Content, Document
@@ -400,6 +400,8 @@ def cross_check(content: Content, source_text: str | None,
     for i, card in enumerate(content.cards):
         where = f"cards[{i}](id={card.id})"
         check_refs(where, card.refs)
+        if (clash := identity.card_id_problem(card.id)) is not None:
+            problems.append(Problem(f"{where}.id", clash))
         if card.claim is not None and card.claim not in claims:
             problems.append(Problem(f"{where}.claim", f"no claim with id {card.claim!r}" + suggest(card.claim, claims)))
         if card.section is not None and card.section not in sections:

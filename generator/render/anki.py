@@ -22,7 +22,7 @@ from typing import Sequence
 
 import genanki
 
-from generator import __version__, buildkey
+from generator import __version__, buildkey, identity
 from generator.errors import RenderError
 from generator.inline import cloze_numbers, parse, plain
 from generator.load import normalise
@@ -243,16 +243,16 @@ def card_note(content: Content, card: BasicCard | ClozeCard) -> NoteSpec:
         fields = (to_html(card.front, cite=cite), to_html(card.back, cite=cite), source)
         kind, count, front = card.type, 2 if card.type == "reverse" else 1, card.front
     return NoteSpec(card.id, kind, fields, tags(content, card),
-                    genanki.guid_for(content.article.slug, card.id), count, normalise(front))
+                    genanki.guid_for(*identity.card_parts(content.article.slug, card.id)), count, normalise(front))
 
 
 def term_note(content: Content, entry: GlossaryEntry) -> NoteSpec:
     cite = _cite({r.id: r for r in content.references})
     source = f'<div class="section">{GLOSSARY_SOURCE}</div>' if entry.reverse else ""
     fields = (to_html(entry.term, cite=cite), to_html(entry.definition, cite=cite), source)
-    # "glossary" keeps a term's GUID apart from a card whose id is spelt the same.
+    # "glossary" keeps a term's GUID apart from a card whose id is spelt the same (generator.identity).
     return NoteSpec(f"glossary:{entry.term}", "term", fields, tags(content, None),
-                    genanki.guid_for(content.article.slug, "glossary", entry.term), 2 if entry.reverse else 1,
+                    genanki.guid_for(*identity.term_parts(content.article.slug, entry.term)), 2 if entry.reverse else 1,
                     normalise(entry.term))
 
 
