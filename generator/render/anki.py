@@ -28,7 +28,7 @@ from generator.inline import cloze_numbers, parse, plain
 from generator.load import normalise
 from generator.model import BasicCard, ClozeCard, Content, Document, GlossaryEntry, Reference
 from generator.render import FORMATS, Options, release_time
-from generator.render.markup import to_html
+from generator.render.markup import anki_text, to_html
 from generator.study import EVIDENCE_WORDS, GLOSSARY_SOURCE
 
 # Fixed forever: changing one makes Anki treat every note as new.
@@ -176,11 +176,11 @@ def media_name(content: Content) -> str:
 
 
 def _link(url: str, text: str) -> str:
-    return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
+    return f'<a href="{anki_text(url, attribute=True)}">{anki_text(text)}</a>'
 
 
 def _reference_html(ref: Reference) -> str:
-    text = html.escape(ref.short)
+    text = anki_text(ref.short)
     if ref.doi:
         return f"{text}, " + _link(ref.doi_url, f"doi:{ref.doi}")
     if ref.url:
@@ -189,13 +189,13 @@ def _reference_html(ref: Reference) -> str:
 
 
 def _cite(refs: dict[str, Reference]):
-    return lambda ref_id: html.escape(f"({refs[ref_id].short})")
+    return lambda ref_id: anki_text(f"({refs[ref_id].short})")
 
 
 def _diagram_html(content: Content) -> str:
     steps = " → ".join(plain(parse(step.label)) for step in content.pathway)
     return (f'<div class="diagram"><img src="{html.escape(media_name(content), quote=True)}" '
-            f'alt="{html.escape("Mechanism: " + steps, quote=True)}"></div>')
+            f'alt="{anki_text("Mechanism: " + steps, attribute=True)}"></div>')
 
 
 def source_html(content: Content, card: BasicCard | ClozeCard) -> str:
@@ -208,14 +208,14 @@ def source_html(content: Content, card: BasicCard | ClozeCard) -> str:
     cite_ids = list(card.refs)
     if card.claim:
         claim = next(c for c in content.claims if c.id == card.claim)
-        parts.append(f'<div class="claim">{to_html(claim.statement, cite=cite)}</div>')
+        parts.append(f'<div class="claim">{to_html(claim.statement, cite=cite, anki=True)}</div>')
         evidence = EVIDENCE_WORDS.get(claim.evidence, claim.evidence)
         parts.append(f'<div class="grade">The article\'s claim: {html.escape(claim.verdict)}. '
                      f'Evidence: {html.escape(evidence)}.</div>')
         cite_ids += [r for r in claim.refs if r not in cite_ids]
     if card.section:
         section = next(s for s in content.sections if s.id == card.section)
-        parts.append(f'<div class="section">From “{to_html(section.heading, cite=cite)}”</div>')
+        parts.append(f'<div class="section">From “{to_html(section.heading, cite=cite, anki=True)}”</div>')
     if cite_ids:
         parts.append('<div class="refs">'
                      + "; ".join(_reference_html(refs[r]) for r in dict.fromkeys(cite_ids)) + "</div>")
@@ -236,11 +236,11 @@ def card_note(content: Content, card: BasicCard | ClozeCard) -> NoteSpec:
     cite = _cite({r.id: r for r in content.references})
     source = source_html(content, card)
     if isinstance(card, ClozeCard):
-        fields = (to_html(card.text, cite=cite, cloze=True),
-                  to_html(card.extra, cite=cite) if card.extra else "", source)
+        fields = (to_html(card.text, cite=cite, cloze=True, anki=True),
+                  to_html(card.extra, cite=cite, anki=True) if card.extra else "", source)
         kind, count, front = "cloze", len(cloze_numbers(parse(card.text, cloze=True))), card.text
     else:
-        fields = (to_html(card.front, cite=cite), to_html(card.back, cite=cite), source)
+        fields = (to_html(card.front, cite=cite, anki=True), to_html(card.back, cite=cite, anki=True), source)
         kind, count, front = card.type, 2 if card.type == "reverse" else 1, card.front
     return NoteSpec(card.id, kind, fields, tags(content, card),
                     genanki.guid_for(*identity.card_parts(content.article.slug, card.id)), count, normalise(front))
@@ -249,7 +249,7 @@ def card_note(content: Content, card: BasicCard | ClozeCard) -> NoteSpec:
 def term_note(content: Content, entry: GlossaryEntry) -> NoteSpec:
     cite = _cite({r.id: r for r in content.references})
     source = f'<div class="section">{GLOSSARY_SOURCE}</div>' if entry.reverse else ""
-    fields = (to_html(entry.term, cite=cite), to_html(entry.definition, cite=cite), source)
+    fields = (to_html(entry.term, cite=cite, anki=True), to_html(entry.definition, cite=cite, anki=True), source)
     # "glossary" keeps a term's GUID apart from a card whose id is spelt the same (generator.identity).
     return NoteSpec(f"glossary:{entry.term}", "term", fields, tags(content, None),
                     genanki.guid_for(*identity.term_parts(content.article.slug, entry.term)), 2 if entry.reverse else 1,
@@ -280,9 +280,9 @@ def media(doc: Document) -> list[tuple[str, bytes]]:
 def render(doc: Document, options: Options) -> bytes:
     content = doc.content
     cite = _cite({r.id: r for r in content.references})
-    description = f"<p>{to_html(content.article.summary, cite=cite)}</p>"
+    description = f"<p>{to_html(content.article.summary, cite=cite, anki=True)}</p>"
     if content.article.notice:
-        description += f"<p><i>{to_html(content.article.notice, cite=cite)}</i></p>"
+        description += f"<p><i>{to_html(content.article.notice, cite=cite, anki=True)}</i></p>"
     deck = genanki.Deck(deck_id(content.article.deck), content.article.deck, description=description)
     for spec in notes(content):
         deck.add_note(genanki.Note(model=MODELS[spec.kind], fields=list(spec.fields),

@@ -28,17 +28,37 @@ def _walk(nodes, leaf: Callable[[str], str], span: Callable[[str, str], str],
 
 _HTML_TAGS = {"b": "b", "i": "i", "sup": "sup", "sub": "sub"}
 
+# Anki acts on text in a field: [sound:…], [anki:tts]…[/anki:tts] (play buttons), [latex]…,
+# [$]…[/$], [$$]…[/$$] (LaTeX images, media references), {{…}} (templates, clozes).  Its
+# parsers read the field's HTML source, where a numeric reference is no bracket or brace;
+# the card still shows the character.
+_ANKI_SYNTAX = str.maketrans({"[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&#125;"})
+# MathJax (\(…\), \[…\]) reads the rendered page instead, where "&#92;" is a backslash
+# again; but it never joins text across an element, so a backslash alone in a <span>
+# cannot open a formula.
+_LONE_BACKSLASH = "<span>&#92;</span>"
 
-def to_html(text: str | tuple[Node, ...], *, cite: CiteFn | None = None, cloze: bool = False) -> str:
-    """HTML for an Anki field.  Cloze deletions stay in Anki's ``{{cN::...}}`` syntax."""
+
+def anki_text(text: str, *, attribute: bool = False) -> str:
+    """Text escaped for an Anki field, shown as typed: HTML, media, LaTeX, MathJax and template
+    syntax included.  ``attribute``: for a quoted attribute value, where tags cannot go
+    (MathJax does not read attributes)."""
+    escaped = html.escape(text, quote=True).translate(_ANKI_SYNTAX)
+    return escaped.replace("\\", "&#92;" if attribute else _LONE_BACKSLASH)
+
+
+def to_html(text: str | tuple[Node, ...], *, cite: CiteFn | None = None, cloze: bool = False,
+            anki: bool = False) -> str:
+    """HTML for an Anki field (``anki``: with Anki's own syntax escaped, see ``anki_text``),
+    or for a web page.  Cloze deletions stay in Anki's ``{{cN::...}}`` syntax."""
     nodes = parse(text, cloze) if isinstance(text, str) else text
+    leaf = anki_text if anki else (lambda t: html.escape(t, quote=True))
 
     def keep_cloze(node: Cloze, inner: str) -> str:
-        hint = f"::{html.escape(node.hint)}" if node.hint is not None else ""
+        hint = f"::{leaf(node.hint)}" if node.hint is not None else ""
         return f"{{{{c{node.number}::{inner}{hint}}}}}"
 
-    return _walk(nodes, lambda t: html.escape(t, quote=True),
-                 lambda k, inner: f"<{_HTML_TAGS[k]}>{inner}</{_HTML_TAGS[k]}>", cite, keep_cloze)
+    return _walk(nodes, leaf, lambda k, inner: f"<{_HTML_TAGS[k]}>{inner}</{_HTML_TAGS[k]}>", cite, keep_cloze)
 
 
 _RL_TAGS = {"b": "b", "i": "i", "sup": "super", "sub": "sub"}
