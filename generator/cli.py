@@ -126,6 +126,45 @@ def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple
 @main.command()
 @_content_arg
 @verbosity
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
+              show_default=True, help="Directory to write into.")
+@click.option("-f", "--format", "formats", type=click.Choice(list(FORMATS)), multiple=True,
+              help="Build only these formats (repeatable). Default: all.")
+@click.option("--page-size", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4",
+              show_default=True, help="Paper size of the PDFs.")
+@click.option("--cards-per-page", type=click.IntRange(1, 30), default=8, show_default=True,
+              help="Printable flashcards per page (8 = 2 x 4).")
+@click.option("--duplex", type=click.Choice(["long", "short", "none"]), default="long", show_default=True,
+              help="Printer flips on the long or short edge (mirrors the backs), or none.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Render in this many processes (1 keeps everything warm in this one).")
+@pass_context
+def watch(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], page_size: str,
+          cards_per_page: int, duplex: str, jobs: int) -> None:
+    """Build, then rebuild what changed whenever CONTENT files or their sources change.
+
+    Takes the options of build.  Problems are printed as check prints them and
+    the last good outputs stay; Ctrl-C stops.
+    """
+    from generator.render import Options
+    from generator.watch import run
+
+    options = Options(page_size=page_size.lower(), cards_per_page=cards_per_page, duplex=duplex)
+
+    def serve() -> None:
+        try:
+            run(list(content), out_dir, formats or list(FORMATS), options, workers=jobs,
+                say=obj.info, warn=lambda line: click.echo(line, err=True))
+        except KeyboardInterrupt:  # Ctrl-C is how watching ends
+            pass
+
+    _guard(obj, serve)
+    obj.info("stopped watching")
+
+
+@main.command()
+@_content_arg
+@verbosity
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings too (for CI).")
 @pass_context
 def check(obj: Context, content: tuple[Path, ...], strict: bool) -> None:

@@ -1,0 +1,113 @@
+"""``studygen watch``: build, then rebuild whenever a content file or its source article changes.
+
+One warm process: ReportLab, genanki, the fonts and the content model are
+loaded once, and every rebuild runs in this process, so an edit costs only
+loading the content again and rendering the formats it touches (build keys
+leave the others untouched, see generator.buildkey).  A rebuild that fails
+prints the problems and writes nothing, so the last good outputs stay.
+"""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from pathlib import Path
+from typing import Callable, Sequence
+
+from generator.build import build, content_paths, summary
+from generator.errors import ContentError, StudygenError
+from generator.render import Options
+
+Say = Callable[[str], None]
+
+
+def watched(paths: Sequence[Path]) -> set[Path]:
+    """The content files a build would read and the source articles they name.
+
+    The sources are read from the raw TOML, so a file that does not validate
+    yet still has its source watched.
+    """
+    try:
+        files = content_paths(paths)
+    except StudygenError:
+        return set()
+    found = set()
+    for path in files:
+        found.add(path.resolve())
+        try:
+            source = tomllib.loads(path.read_text(encoding="utf-8-sig"))["article"]["source"]
+            found.add((path.parent / source).resolve())
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError):
+            pass
+    return found
+
+
+def folders(paths: Sequence[Path], files: set[Path]) -> set[Path]:
+    """Directories to watch: those of the files (editors often save by replacing the file),
+    and the content directory when no files are named (new content files appear there)."""
+    out = {f.parent for f in files}
+    if not paths:
+        out.add(Path("content").resolve())
+    return {d for d in out if d.is_dir()}
+
+
+def rebuild(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options: Options, workers: int,
+            say: Say, warn: Say) -> bool:
+    """One build, reported as ``build`` and ``check`` report it; False when it failed."""
+    started = time.perf_counter()
+    try:
+        outputs = build(list(paths), out_dir, formats, options, workers=workers)
+    except ContentError as error:
+        for line in error.lines():
+            warn(f"error: {line}")
+        warn(f"studygen: {error}; the previous outputs are kept")
+        return False
+    except StudygenError as error:
+        warn(f"studygen: {error}; the previous outputs are kept")
+        return False
+    except Exception as error:  # a bug: say so, and keep watching (the author may edit around it)
+        warn(f"studygen: internal error ({type(error).__name__}: {error}); please report this bug; "
+             "the previous outputs are kept")
+        return False
+    for doc in {id(o.doc): o.doc for o in outputs}.values():
+        for problem in doc.warnings:
+            warn(f"warning: {doc.path}: {problem}")
+    for output in outputs:
+        if output.warning:
+            warn(f"warning: {output.warning}")
+    say(f"{summary(outputs)} into {out_dir} in {time.perf_counter() - started:.2f} s")
+    return True
+
+
+def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options: Options, *, workers: int = 1,
+        say: Say = print, warn: Say = print, step_ms: int = 30) -> None:
+    """Build, then rebuild on every change until interrupted (KeyboardInterrupt propagates)."""
+    import signal
+
+    from watchfiles import watch
+
+    # Ctrl-C is how watching ends, even when started from a shell that ignores SIGINT in
+    # background jobs (Python then leaves it ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    out = out_dir.resolve()
+    rebuild(paths, out_dir, formats, options, workers, say, warn)
+    while True:
+        files = watched(paths)
+        dirs = folders(paths, files)
+        if not dirs:
+            raise StudygenError("nothing to watch: no content files found")
+        say(f"watching {len(files)} file(s) for changes (Ctrl-C to stop)")
+
+        def relevant(_change, name: str) -> bool:
+            path = Path(name)
+            if out in path.parents or path == out:
+                return False
+            # Unnamed content: any new *.toml in the content directory counts too.
+            return path in files or (not paths and path.suffix == ".toml")
+
+        for changes in watch(*dirs, watch_filter=relevant, step=step_ms, debounce=1000, recursive=False):
+            names = sorted({Path(name).name for _, name in changes})
+            say(f"changed: {', '.join(names)}")
+            rebuild(paths, out_dir, formats, options, workers, say, warn)
+            if watched(paths) != files:
+                break  # a source was renamed or a content file appeared: watch the new set
