@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from generator import identity, inline, model
+from generator import cardrules, identity, inline, model
 from generator.errors import ContentError, Problem
 from generator.locate import Locator
 from generator.model import ClozeCard, Content, Document
@@ -62,7 +62,8 @@ def load(path: Path) -> Document:
                                                "(arrays or tables inside each other hundreds of levels deep)")]}) from None
     if problems:
         raise ContentError({path: [_at(p, locator) for p in problems]})
-    warnings = [Problem("article.draft", "this is a draft (made by `studygen new`); "
+    warnings = cardrules.check(content)
+    warnings += [Problem("article.draft", "this is a draft (made by `studygen new`); "
                                          "remove `draft = true` from [article] when the content is finished")
                 ] if content.article.draft else []
     return Document(path=path, content=content, source_text=source_text or "",
@@ -417,6 +418,9 @@ def cross_check(content: Content, source_text: str | None,
                                                               "evidence::<level> from its claim"))
         if isinstance(card, ClozeCard):
             problems += [Problem(f"{where}.text", what) for what in _cloze_problems(card.text)]
+        problems += [Problem(f"{where}.allow[{j}]", what) for j, what in cardrules.unknown_rules(card.allow)]
+    for i, entry in enumerate(content.glossary):
+        problems += [Problem(f"glossary[{i}].allow[{j}]", what) for j, what in cardrules.unknown_rules(entry.allow)]
     for where, text in texts(content):
         if where.endswith(".quote"):
             continue  # the article's own words, printed as they are: "[@" in them cites nothing

@@ -120,10 +120,14 @@ class PathwayStep(Strict):
     refs: list[Id] = Field(default_factory=list)
 
 
+ALLOW_DESCRIPTION = "Card-writing checks (README, \"Card-writing checks\") not to apply to this entry, such as \"yes-no\"."
+
+
 class GlossaryEntry(Strict):
     term: Inline
     definition: Inline
     reverse: bool = Field(False, description="Also ask the other way round: the definition, for the term.")
+    allow: list[str] = Field(default_factory=list, description=ALLOW_DESCRIPTION)
 
 
 # A volume, issue or page range is a number or a short text such as "Suppl 2" or "e42357".
@@ -209,6 +213,7 @@ class _CardBase(Strict):
     claim: Id | None = None
     section: Id | None = Field(None, description="The section the card's fact comes from.")
     pathway: bool = Field(False, description="Show the mechanism diagram on this card.")
+    allow: list[str] = Field(default_factory=list, description=ALLOW_DESCRIPTION)
 
 
 class BasicCard(_CardBase):
