@@ -6,6 +6,8 @@ leave alone; the good cards must draw no warning at all.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
@@ -196,7 +198,11 @@ def test_check_prints_warnings_and_strict_fails_on_them(tmp_path):
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 0, result.output
     line = next(line for line in result.output.splitlines() if line.startswith("warning:"))
-    assert line.startswith(f"warning: {path}: cards[{len(data['cards']) - 1}](id=capital): yes-no: ")
+    found = re.match(rf"warning: {re.escape(str(path))}:(\d+): cards\[{len(data['cards']) - 1}\]\(id=capital\): yes-no: ",
+                     line)
+    assert found, line
+    # the line number leads to the card in the file
+    assert 'id = "capital"' in "\n".join(path.read_text().splitlines()[int(found.group(1)) - 1:][:2])
     assert "ask for the fact itself" in line  # the one-line hint
     strict = CliRunner().invoke(main, ["check", "--strict", str(path)])
     assert strict.exit_code == 1 and "--strict" in strict.output and "Traceback" not in strict.output
