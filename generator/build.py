@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from generator import buildkey
-from generator.errors import OutputError, StudygenError
+from generator.errors import ContentError, OutputError, Problem, StudygenError
 from generator.load import load_all
 from generator.model import Document
-from generator.render import FORMATS, Format, Options, source_date_epoch
+from generator.render import FORMATS, Format, Options, check, source_date_epoch
 from generator.study import study_cards
 
 Job = tuple[Document, Format, Path]
@@ -68,6 +68,17 @@ def up_to_date(jobs: Iterable[Job], options: Options) -> dict[Path, bytes]:
         if buildkey.recorded(data) == buildkey.key(doc, fmt, options):
             found[path] = data
     return found
+
+
+def check_all(pairs: Iterable[tuple[Document, Format]], options: Options) -> None:
+    """Every format's own checks on each document, all problems reported together (exit 1)."""
+    problems: dict[Path, list[Problem]] = {}
+    for doc, fmt in pairs:
+        found = check(doc, fmt, options)
+        if found:
+            problems.setdefault(doc.path, []).extend(found)
+    if problems:
+        raise ContentError(problems)
 
 
 def _render_one(job: Job, options: Options) -> bytes:
@@ -144,6 +155,7 @@ def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options:
     check_targets(out_dir, [path for _, _, path in jobs])
     current = {} if force else up_to_date(jobs, options)
     todo = [job for job in jobs if job[2] not in current]
+    check_all([(doc, fmt) for doc, fmt, _ in todo], options)  # up-to-date outputs passed them
     if on_loaded:
         on_loaded(len(todo))
     outputs = render(todo, options, workers, progress)

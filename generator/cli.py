@@ -62,19 +62,44 @@ def main(ctx: click.Context, verbose: int, quiet: int) -> None:
     ctx.obj = Context(verbose - quiet)
 
 
+def output_options(f):
+    """The options that shape the outputs; ``check`` takes them too, to check what ``build`` would make."""
+    for option in reversed([
+        click.option("-f", "--format", "formats", type=click.Choice(list(FORMATS)), multiple=True,
+                     help="Only these formats (repeatable). Default: all."),
+        click.option("--page-size", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4",
+                     show_default=True, help="Paper size of the PDFs."),
+        click.option("--cards-per-page", type=click.IntRange(1, 30), default=8, show_default=True,
+                     help="Printable flashcards per page (8 = 2 x 4; only counts that make a full grid)."),
+        click.option("--duplex", type=click.Choice(["long", "short", "none"]), default="long", show_default=True,
+                     help="Printer flips on the long or short edge (mirrors the backs), or none."),
+    ]):
+        f = option(f)
+    return f
+
+
+def _options(formats: tuple[str, ...], page_size: str, cards_per_page: int, duplex: str):
+    """Options for the renderers; a card count without a full grid on the paper is a usage error."""
+    from generator.render import Options
+
+    page_size = page_size.lower()
+    if "cards" in (formats or FORMATS):
+        from generator.render.pdf.cards import grid_counts
+
+        counts = grid_counts(page_size)
+        if cards_per_page not in counts:
+            raise click.BadParameter(
+                f"{cards_per_page} cards make no full grid of usable cards on {page_size} paper; "
+                f"use one of {', '.join(map(str, counts))}", param_hint="'--cards-per-page'")
+    return Options(page_size=page_size, cards_per_page=cards_per_page, duplex=duplex)
+
+
 @main.command()
 @_content_arg
 @verbosity
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="Directory to write into.")
-@click.option("-f", "--format", "formats", type=click.Choice(list(FORMATS)), multiple=True,
-              help="Build only these formats (repeatable). Default: all.")
-@click.option("--page-size", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4",
-              show_default=True, help="Paper size of the PDFs.")
-@click.option("--cards-per-page", type=click.IntRange(1, 30), default=8, show_default=True,
-              help="Printable flashcards per page (8 = 2 x 4).")
-@click.option("--duplex", type=click.Choice(["long", "short", "none"]), default="long", show_default=True,
-              help="Printer flips on the long or short edge (mirrors the backs), or none.")
+@output_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Render in this many processes. Default: all cores.")
 @click.option("--force", is_flag=True, help="Rebuild every output, even those already up to date.")
@@ -89,8 +114,8 @@ def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple
     import os
 
     from generator.build import build as run_build, summary
-    from generator.render import Options
 
+    options = _options(formats, page_size, cards_per_page, duplex)
     started = time.perf_counter()
     bar = None
 
@@ -107,7 +132,7 @@ def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple
     try:
         outputs = _guard(obj, lambda: run_build(
             list(content), out_dir, formats or list(FORMATS),
-            Options(page_size=page_size.lower(), cards_per_page=cards_per_page, duplex=duplex),
+            options,
             workers=jobs or os.cpu_count() or 1, progress=progress, on_loaded=on_loaded, force=force))
     finally:
         if bar is not None:
@@ -128,14 +153,7 @@ def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple
 @verbosity
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="Directory to write into.")
-@click.option("-f", "--format", "formats", type=click.Choice(list(FORMATS)), multiple=True,
-              help="Build only these formats (repeatable). Default: all.")
-@click.option("--page-size", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4",
-              show_default=True, help="Paper size of the PDFs.")
-@click.option("--cards-per-page", type=click.IntRange(1, 30), default=8, show_default=True,
-              help="Printable flashcards per page (8 = 2 x 4).")
-@click.option("--duplex", type=click.Choice(["long", "short", "none"]), default="long", show_default=True,
-              help="Printer flips on the long or short edge (mirrors the backs), or none.")
+@output_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Render in this many processes (1 keeps everything warm in this one).")
 @pass_context
@@ -146,10 +164,9 @@ def watch(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple
     Takes the options of build.  Problems are printed as check prints them and
     the last good outputs stay; Ctrl-C stops.
     """
-    from generator.render import Options
     from generator.watch import run
 
-    options = Options(page_size=page_size.lower(), cards_per_page=cards_per_page, duplex=duplex)
+    options = _options(formats, page_size, cards_per_page, duplex)
 
     def serve() -> None:
         try:
@@ -166,13 +183,23 @@ def watch(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple
 @_content_arg
 @verbosity
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings too (for CI).")
+@output_options
 @pass_context
-def check(obj: Context, content: tuple[Path, ...], strict: bool) -> None:
-    """Validate CONTENT files (default: every content/*.toml) without writing anything."""
+def check(obj: Context, content: tuple[Path, ...], strict: bool, formats: tuple[str, ...], page_size: str,
+          cards_per_page: int, duplex: str) -> None:
+    """Validate CONTENT files (default: every content/*.toml) without writing anything.
+
+    Runs every check that ``build`` runs with the same options, including the
+    fonts' characters and whether each card fits its printed card.
+    """
+    from generator.build import check_all
     from generator.coverage import uncovered
     from generator.readability import reading_ease
 
+    options = _options(formats, page_size, cards_per_page, duplex)
     docs = _load(obj, content)
+    _guard(obj, lambda: check_all([(doc, FORMATS[name]) for doc in docs
+                                   for name in dict.fromkeys(formats or FORMATS)], options))
 
     warned = 0
     for doc in docs:

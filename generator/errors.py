@@ -44,3 +44,9 @@ class OutputError(StudygenError):
 
 class RenderError(StudygenError):
     """Valid content that a renderer cannot lay out (for example text too long for a card)."""
+
+
+class UsageError(StudygenError):
+    """Options that cannot work together (for example a number of cards with no grid on the page)."""
+
+    exit_code = 2

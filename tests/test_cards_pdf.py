@@ -136,7 +136,7 @@ def test_long_text_shrinks_then_fails_with_the_card_id(tmp_path):
     path = write_content(tmp_path / "content", data)
     result = CliRunner().invoke(main, ["build", str(path), "-o", str(tmp_path / "out"), "-j", "1"])
     assert result.exit_code == 1
-    assert "card 'nmn-atp' is too long" in result.output and "Traceback" not in result.output
+    assert "cards[1](id=nmn-atp).back: too long" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
     del data["cards"][1]
     path = write_content(tmp_path / "content2", data)
@@ -187,7 +187,7 @@ def test_unprintable_character_names_the_card_field(tmp_path):
     path = write_content(tmp_path / "content", data)
     result = CliRunner().invoke(main, ["build", str(path), "-o", str(tmp_path / "out"), "-f", "cards"])
     assert result.exit_code == 1
-    assert "cards[0](id=nmn-precursor).back: '漢' (U+6F22)" in result.output
+    assert "cards[0](id=nmn-precursor).back: the PDF font (DejaVu Serif) cannot print '漢' (U+6F22" in result.output
     assert not (tmp_path / "out").exists()
 
 

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from generator.errors import StudygenError
+from generator.errors import Problem, StudygenError
 
 if TYPE_CHECKING:  # the CLI reads FORMATS at start-up; pydantic stays unloaded until needed
     from generator.model import Document
@@ -46,6 +46,14 @@ class Format:
 
 class Renderer(Protocol):
     def render(self, doc: Document, options: Options) -> bytes: ...
+
+
+def check(doc: Document, fmt: Format, options: Options) -> list[Problem]:
+    """What would stop ``fmt`` from building ``doc``, or spoil it, found without writing
+    anything: a format's module may have ``check(doc, options) -> list[Problem]``, which
+    both ``check`` and ``build`` run, so the two commands never disagree."""
+    module = fmt.renderer()
+    return list(module.check(doc, options)) if hasattr(module, "check") else []
 
 
 FORMATS: dict[str, Format] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -20,16 +21,15 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from generator import __version__, buildkey
-from generator.errors import RenderError
+from generator.errors import Problem, RenderError, UsageError
 from generator.inline import Cloze, parse, plain
-from generator.load import texts
 from generator.model import Document
 from generator.render import FORMATS, Options, release_time
 from generator.render.markup import paragraphs, to_reportlab
 from generator.render.pdf.doc import date_pdf, record_key
-from generator.render.pdf.fonts import REGULAR, check_glyphs, register
+from generator.render.pdf.fonts import REGULAR, glyph_problems, in_paragraph, raise_problems, register
 from generator.render.pdf.styles import PAGE_SIZES
-from generator.render.pdf.text import clip, esc
+from generator.render.pdf.text import clip, esc, flat
 from generator.study import StudyCard, study_cards
 
 SHEET_MARGIN = 10 * mm  # home printers cannot print to the edge
@@ -59,20 +59,49 @@ class Grid:
         return self.left + col * self.width, self.bottom + (self.rows - 1 - row) * self.height
 
 
-def grid(page: tuple[float, float], per_page: int) -> Grid:
+MAX_ASPECT = 2.5  # longer side over shorter side of one card; narrower strips are no cards
+
+
+def grid_shape(page: tuple[float, float], per_page: int) -> tuple[int, int] | None:
+    """Columns and rows with exactly ``per_page`` slots, or None if no such grid gives cards
+    of a usable shape.  Of the exact grids, the one whose cards come closest to the page's
+    own proportions (8 -> 2 x 4)."""
     width, height = page
     usable_w, usable_h = width - 2 * SHEET_MARGIN, height - 2 * SHEET_MARGIN
-    # Columns chosen so cards come out closest to the page's own proportions (8 -> 2 x 4).
-    cols = max(1, min(per_page, round(math.sqrt(per_page * usable_w / usable_h))))
-    rows = math.ceil(per_page / cols)
+    ideal = math.sqrt(per_page * usable_w / usable_h)
+    cols = min((c for c in range(1, per_page + 1) if per_page % c == 0), key=lambda c: abs(math.log(c / ideal)))
+    rows = per_page // cols
+    w, h = usable_w / cols, usable_h / rows
+    return (cols, rows) if max(w, h) / min(w, h) <= MAX_ASPECT else None
+
+
+def grid_counts(page_size: str, limit: int = 30) -> list[int]:
+    """Every number of cards per page, up to ``limit``, that has a grid on this paper."""
+    return [n for n in range(1, limit + 1) if grid_shape(PAGE_SIZES[page_size], n)]
+
+
+def grid(page: tuple[float, float], per_page: int) -> Grid:
+    shape = grid_shape(page, per_page)
+    if shape is None:
+        raise UsageError(f"--cards-per-page {per_page} leaves empty slots or makes strips instead of cards on "
+                         f"this paper; use one of {', '.join(map(str, [n for n in range(1, 31) if grid_shape(page, n)]))}")
+    cols, rows = shape
+    width, height = page
+    usable_w, usable_h = width - 2 * SHEET_MARGIN, height - 2 * SHEET_MARGIN
     return Grid(cols, rows, usable_w / cols, usable_h / rows, SHEET_MARGIN, SHEET_MARGIN)
 
 
-def _face(card: StudyCard, back: bool, cite) -> str:
-    """ReportLab markup for one side of a card; citations read as on the deck's cards."""
+def _parts(card: StudyCard, back: bool, cite) -> list[tuple[str, str]]:
+    """One side of a card as (content field, ReportLab markup) pieces; citations read as on the
+    deck's cards.  The field is the key under the card's note (``front``, ``text``, ``term``...)."""
+    names = {"basic": ("front", "back"), "reverse": ("front", "back"), "term": ("term", "definition")}
     if card.kind != "cloze":
+        first, second = names[card.kind]
+        if card.ordinal == 2:
+            first, second = second, first
         text = card.back if back else card.front
-        return "<br/><br/>".join(to_reportlab(p, cite=cite) for p in paragraphs(text))
+        return [(second if back else first,
+                 "<br/><br/>".join(to_reportlab(p, cite=cite) for p in paragraphs(text)))]
 
     def deletion(node: Cloze, inner: str) -> str:
         if node.number != card.cloze:
@@ -81,25 +110,48 @@ def _face(card: StudyCard, back: bool, cite) -> str:
             return f"<b>{inner}</b>"
         return "[" + (esc(node.hint) if node.hint else "…") + "]"  # Anki shows a hint as plain text
 
-    body = to_reportlab(parse(card.front, cloze=True), cite=cite, cloze=deletion)
+    parts = [("text", to_reportlab(parse(card.front, cloze=True), cite=cite, cloze=deletion))]
     if back and card.extra:
-        body += "<br/><br/>" + to_reportlab(card.extra, cite=cite)
-    return body
+        parts.append(("extra", to_reportlab(card.extra, cite=cite)))
+    return parts
 
 
-def _fit(markup: str, width: float, height: float, card: StudyCard) -> tuple[Paragraph, float]:
+def _face(card: StudyCard, back: bool, cite) -> str:
+    return "<br/><br/>".join(markup for _, markup in _parts(card, back, cite))
+
+
+def _style(size: float) -> ParagraphStyle:
+    return ParagraphStyle("card", fontName=REGULAR, fontSize=size, leading=size * 1.25,
+                          alignment=TA_CENTER, splitLongWords=True)
+
+
+@lru_cache(maxsize=4096)  # check and build measure the same faces in one process
+def _fit_size(markup: str, width: float, height: float) -> float | None:
     """The largest size from MAX_SIZE down to MIN_SIZE at which the text fits its box."""
     size = MAX_SIZE
     while size >= MIN_SIZE:
-        style = ParagraphStyle("card", fontName=REGULAR, fontSize=size, leading=size * 1.25,
-                               alignment=TA_CENTER, splitLongWords=True)
-        para = Paragraph(markup, style)
-        _, used = para.wrap(width, height)
+        _, used = Paragraph(markup, _style(size)).wrap(width, height)
         if used <= height:  # splitLongWords breaks words wider than the card
-            return para, used
+            return size
         size -= 0.5
-    raise RenderError(f"card {card.label!r} is too long to fit a printed card at {MIN_SIZE:g} pt; "
-                      "shorten it or print fewer cards per page (--cards-per-page)")
+    return None
+
+
+def _box(g: Grid, card: StudyCard, back: bool) -> tuple[float, float, Paragraph | None, float]:
+    """Width and height of the text box on one side of a card, and the source line below it."""
+    inner_w = g.width - 2 * PADDING
+    source, source_h = _source(card, inner_w) if back else (None, 0.0)
+    return inner_w, g.height - 2 * PADDING - LABEL_SIZE * 1.6 - source_h, source, source_h
+
+
+def _fit(markup: str, width: float, height: float, card: StudyCard) -> tuple[Paragraph, float]:
+    size = _fit_size(markup, width, height)
+    if size is None:
+        raise RenderError(f"card {card.label!r} is too long to fit a printed card at {MIN_SIZE:g} pt; "
+                          "shorten it or print fewer cards per page (--cards-per-page)")
+    para = Paragraph(markup, _style(size))
+    _, used = para.wrap(width, height)
+    return para, used
 
 
 def _source(card: StudyCard, width: float) -> tuple[Paragraph | None, float]:
@@ -114,17 +166,14 @@ def _source(card: StudyCard, width: float) -> tuple[Paragraph | None, float]:
 
 def _draw_card(canvas: Canvas, g: Grid, x: float, y: float, card: StudyCard, back: bool, deck: str,
                cite) -> None:
-    inner_w = g.width - 2 * PADDING
-    source, source_h = _source(card, inner_w) if back else (None, 0.0)
+    inner_w, inner_h, source, source_h = _box(g, card, back)
     bottom = y + PADDING + LABEL_SIZE * 1.6
-    inner_h = g.height - 2 * PADDING - LABEL_SIZE * 1.6 - source_h
     para, used = _fit(_face(card, back, cite), inner_w, inner_h, card)
     top_of_text = bottom + source_h + (inner_h + used) / 2
     para.drawOn(canvas, x + PADDING, top_of_text - used)
     if source:
         source.drawOn(canvas, x + PADDING, bottom)
-    label, edge = _edge_line(plain(parse(card.label)), f"{deck} · {'answer' if back else 'question'}",
-                             g.width - 2 * PADDING)
+    label, edge = _edge_line(_label(card), _edge(deck, back), g.width - 2 * PADDING)
     canvas.setFont(REGULAR, LABEL_SIZE)
     canvas.setFillColor(colors.HexColor("#666666"))
     canvas.drawString(x + PADDING, y + PADDING * 0.6, label)
@@ -132,11 +181,76 @@ def _draw_card(canvas: Canvas, g: Grid, x: float, y: float, card: StudyCard, bac
     canvas.setFillColor(colors.black)
 
 
+def _line(text: str) -> str:
+    """Text for a single drawn line: markup removed, any whitespace (a tab...) one space."""
+    return " ".join(plain(parse(text)).split())
+
+
+def _label(card: StudyCard) -> str:
+    return _line(card.label)
+
+
+def _edge(deck: str, back: bool) -> str:
+    return f"{deck} · {'answer' if back else 'question'}"
+
+
 def _edge_line(label: str, deck: str, width: float) -> tuple[str, str]:
     """The card id (left) and deck name (right), shortened so together they fit one line."""
     gap = 3 * mm
     deck = clip(deck, REGULAR, LABEL_SIZE, width * 0.55)
     return clip(label, REGULAR, LABEL_SIZE, width - gap - stringWidth(deck, REGULAR, LABEL_SIZE)), deck
+
+
+def _keys(content) -> dict[str, str]:
+    """Study-card note -> key path of the entry it comes from."""
+    keys = {card.id: f"cards[{i}](id={card.id})" for i, card in enumerate(content.cards)}
+    keys.update({f"glossary:{g.term}": f"glossary[{i}]" for i, g in enumerate(content.glossary)})
+    return keys
+
+
+def _cite(content):
+    refs = {r.id: r for r in content.references}
+
+    def cite(ref_id: str) -> str:
+        return esc(f"({refs[ref_id].short})") if ref_id in refs else esc(f"[@{ref_id}]")
+    return cite
+
+
+def check(doc: Document, options: Options) -> list[Problem]:
+    """Everything that would stop the card sheets or print a box, found by measuring each
+    card face at the chosen paper and cards per page.  ``build`` and ``check`` both run this."""
+    content = doc.content
+    page = PAGE_SIZES[options.page_size]
+    g = grid(page, options.cards_per_page)
+    cite = _cite(content)
+    keys = _keys(content)
+    style = _style(MAX_SIZE)
+    deck = _line(content.article.deck)
+    drawn: dict[str, list] = {"article.deck": [(REGULAR, _edge(deck, False)), (REGULAR, _edge(deck, True))]}
+    too_long: dict[str, tuple[StudyCard, bool, str]] = {}  # key path -> the side that does not fit
+    for card in study_cards(content):
+        if card.kind == "term":
+            drawn.setdefault(f"{keys[card.note]}.term", []).append((REGULAR, _label(card)))
+        if card.source:
+            drawn.setdefault(f"the source line of card {card.label!r}", []).extend(
+                in_paragraph(esc(card.source), style))
+        for back in (False, True):
+            parts = _parts(card, back, cite)
+            for key, markup in parts:
+                drawn.setdefault(f"{keys[card.note]}.{key}", []).extend(in_paragraph(markup, style))
+            face = "<br/><br/>".join(m for _, m in parts)
+            if _fit_size(face, *_box(g, card, back)[:2]) is None:
+                too_long.setdefault(f"{keys[card.note]}.{parts[0][0]}", (card, back, face))
+    problems = glyph_problems(drawn.items())
+    paper = "A4" if options.page_size == "a4" else options.page_size.capitalize()
+    for where, (card, back, face) in too_long.items():
+        fits = [n for n in grid_counts(options.page_size)[::-1] if n < options.cards_per_page
+                and _fit_size(face, *_box(grid(page, n), card, back)[:2]) is not None]
+        advice = (f", or print at most {fits[0]} cards per page (--cards-per-page {fits[0]})" if fits
+                  else " (it does not fit even one card per page)")
+        problems.append(Problem(where, f"too long for a printed card at {options.cards_per_page} cards per "
+                                       f"{paper} page, even at {MIN_SIZE:g} pt; shorten it{advice}"))
+    return problems
 
 
 def _crop_marks(canvas: Canvas, g: Grid, page: tuple[float, float]) -> None:
@@ -156,27 +270,23 @@ def _crop_marks(canvas: Canvas, g: Grid, page: tuple[float, float]) -> None:
 
 def render(doc: Document, options: Options) -> bytes:
     register()
+    raise_problems(doc.path, check(doc, options))
     content = doc.content
     cards = study_cards(content)
-    check_glyphs(doc.path, [("article.deck", content.article.deck),
-                            *((w, t) for w, t in texts(content) if w.startswith(("cards", "glossary"))),
-                            *((f"the source line of card {c.label!r}", c.source) for c in cards)])
     page = PAGE_SIZES[options.page_size]
     g = grid(page, options.cards_per_page)
-    deck = plain(parse(content.article.deck))
+    deck = _line(content.article.deck)
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=page, invariant=1, initialFontName=REGULAR, pageCompression=1)
-    canvas.setTitle(f"{plain(parse(content.article.title))}: flashcards")
+    numbers = {r.id: n for n, r in enumerate(content.references, 1)}
+    canvas.setTitle(f"{flat(content.article.title, numbers)}: flashcards")  # as the explainer's title reads
     canvas.setAuthor(content.article.editor or "studygen")
     canvas.setSubject(f"Printable flashcards for the deck {deck}")
     canvas.setCreator(f"studygen {__version__}")
     date_pdf(canvas, release_time(content.article.version))
     record_key(canvas, buildkey.key(doc, FORMATS["cards"], options))
     per_page = options.cards_per_page
-    refs = {r.id: r for r in content.references}
-
-    def cite(ref_id: str) -> str:
-        return esc(f"({refs[ref_id].short})")
+    cite = _cite(content)
 
     if not cards:  # still a valid, printable PDF: an empty one is not
         canvas.setFont(REGULAR, 12)

@@ -43,6 +43,7 @@ BOX_PAD = 7
 LABEL_SIZES = (10.5, 10, 9.5, 9, 8.5, 8)
 GAP = 30  # vertical room for an arrow between two rows
 DETAIL_SIZE, DETAIL_LEAD = 8.6, 11.2
+LABEL_FONT, DETAIL_FONT = BOLD, REGULAR  # the explainer's glyph check asks these faces
 PHRASE_SIZE = 7.5
 LEGEND_SIZE = 8
 SAMPLE_W = 26  # length of a legend's line sample
@@ -51,10 +52,10 @@ SAMPLE_W = 26  # length of a legend's line sample
 def _label(text: str, width: float) -> tuple[float, list[str]]:
     """The largest label size that fits in two lines, else the smallest size with as many lines as needed."""
     for size in LABEL_SIZES:
-        lines = wrap(text, BOLD, size, width)
+        lines = wrap(text, LABEL_FONT, size, width)
         if len(lines) <= 2:
             return size, lines
-    return LABEL_SIZES[-1], wrap(text, BOLD, LABEL_SIZES[-1], width)
+    return LABEL_SIZES[-1], wrap(text, LABEL_FONT, LABEL_SIZES[-1], width)
 
 
 def _arrow(d: Drawing, x: float, y_from: float, y_to: float, model: str | None) -> None:
@@ -105,7 +106,7 @@ def drawing(content: Content, width: float = 230, details: bool = False) -> Draw
         if details:
             text = flat(step.detail, numbers)
             cited = ", ".join(str(numbers[r]) for r in step.refs if r in numbers)
-            detail = wrap(text + (f" [{cited}]" if cited else ""), REGULAR, DETAIL_SIZE, width - text_x)
+            detail = wrap(text + (f" [{cited}]" if cited else ""), DETAIL_FONT, DETAIL_SIZE, width - text_x)
         rows.append((step, size, lines, box_h, detail, max(box_h, len(detail) * DETAIL_LEAD)))
     used = {step.shown_in for step in steps[1:]}
     shown = [m for m in ("human", "mouse", "cell", None) if m is not None or m in used]
@@ -127,12 +128,12 @@ def drawing(content: Content, width: float = 230, details: bool = False) -> Draw
         lead = size * 1.2
         first = box_y + box_h / 2 + len(lines) * lead / 2 - size * 0.92
         for k, line in enumerate(lines):
-            d.add(String(cx, first - k * lead, line, fontName=BOLD, fontSize=size, textAnchor="middle",
+            d.add(String(cx, first - k * lead, line, fontName=LABEL_FONT, fontSize=size, textAnchor="middle",
                          fillColor=INK))
         # A short detail sits level with the middle of its box.
         drop = max(box_h - len(detail) * DETAIL_LEAD, 0) / 2 + 1
         for k, line in enumerate(detail):
-            d.add(String(text_x, top - drop - DETAIL_SIZE - k * DETAIL_LEAD, line, fontName=REGULAR,
+            d.add(String(text_x, top - drop - DETAIL_SIZE - k * DETAIL_LEAD, line, fontName=DETAIL_FONT,
                          fontSize=DETAIL_SIZE, fillColor=INK))
         previous_bottom = box_y
         top -= row_h + GAP

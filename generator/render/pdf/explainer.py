@@ -15,14 +15,15 @@ from typing import Iterable
 from reportlab.platypus import CondPageBreak, HRFlowable, Paragraph, Spacer
 
 from generator import __version__, buildkey
+from generator.errors import Problem
 from generator.model import Content, Document
 from generator.render import FORMATS, Options, release_time
 from generator.render.markup import paragraphs, to_reportlab
 from generator.render.pdf.blocks import panel
 from generator.render.pdf.claims import evidence_table, verdict_legend
-from generator.render.pdf.diagram import drawing
+from generator.render.pdf.diagram import DETAIL_FONT, LABEL_FONT, drawing
 from generator.render.pdf.doc import Explainer, Heading, contents
-from generator.render.pdf.fonts import check_glyphs, register
+from generator.render.pdf.fonts import ITALIC, Drawn, glyph_problems, in_paragraph, raise_problems, register
 from generator.render.pdf.styles import ACCENT, LINK, NOTICE, NOTICE_EDGE, PAGE_SIZES, PANEL, styles
 from generator.render.pdf.text import esc, flat
 
@@ -31,7 +32,7 @@ CORRECTIONS = "corrections"  # the section printed right after the evidence tabl
 
 def render(doc: Document, options: Options) -> bytes:
     register()
-    check_glyphs(doc.path, printed_texts(doc.content))
+    raise_problems(doc.path, check(doc, options))
     content = doc.content
     article = content.article
     numbers = _numbers(content)
@@ -45,22 +46,57 @@ def render(doc: Document, options: Options) -> bytes:
     return buffer.getvalue()
 
 
-def printed_texts(content: Content) -> Iterable[tuple[str, str]]:
-    """Every text field the PDF prints, with its key path."""
+def check(doc: Document, options: Options) -> list[Problem]:
+    """What would stop or spoil the explainer, found without laying it out: characters
+    a face cannot print.  ``build`` and ``check`` both run this."""
+    return glyph_problems(drawn_texts(doc.content))
+
+
+def drawn_texts(content: Content) -> Iterable[tuple[str, list[Drawn]]]:
+    """Every text field the explainer prints, with its key path and what is drawn in which
+    face: paragraphs in the style ``story`` gives them, single lines as ``_decorate`` and
+    the diagram draw them."""
+    s = styles()
+    numbers = _numbers(content)
+
+    def rich(text: str) -> str:
+        return to_reportlab(text, cite=lambda ref: esc(f"[{numbers.get(ref, '@' + ref)}]"))
+
+    def para(text: str, style: str, markup=rich) -> list[Drawn]:
+        return [d for p in paragraphs(text) for d in in_paragraph(markup(p), s[style])]
+
     a = content.article
-    for key in ("title", "subtitle", "summary", "notice"):
-        if getattr(a, key):
-            yield f"article.{key}", getattr(a, key)
-    tables = {"takeaways": ("text",), "sections": ("heading", "body"), "claims": ("quote", "statement", "note"),
-              "pathway": ("label", "detail"), "glossary": ("term", "definition"),
-              "references": ("authors", "title", "journal", "volume", "issue", "pages", "doi", "url", "note")}
-    for name, keys in tables.items():
+    fields = {"title": para(a.title, "title") + [(ITALIC, flat(a.title, numbers))],  # the running head
+              "subtitle": para(a.subtitle or "", "subtitle"), "summary": para(a.summary, "summary"),
+              "notice": para(a.notice or "", "notice")}
+    for key, drawn in fields.items():
+        yield f"article.{key}", drawn
+    styled = {"takeaways": {"text": "takeaway"},
+              "sections": {"heading": ("h1", "toc"), "body": "body"},
+              "claims": {"quote": "cell", "statement": "cell", "note": "cellnote"},
+              "glossary": {"term": "glossary", "definition": "glossary"},
+              "references": {"authors": "reference", "title": "reference", "journal": "reference",
+                             "volume": "reference", "issue": "reference", "pages": "reference",
+                             "doi": "reference", "url": "reference", "note": "reference"}}
+    markups = {("claims", "quote"): lambda t: "“" + esc(t) + "”", ("references", "authors"): esc,
+               ("references", "volume"): esc, ("references", "issue"): esc, ("references", "pages"): esc,
+               ("references", "doi"): lambda t: esc(f"https://doi.org/{t}"), ("references", "url"): esc,
+               ("glossary", "term"): lambda t: f"<b>{rich(t)}</b>",
+               ("references", "journal"): lambda t: f"<i>{rich(t)}</i>",
+               ("references", "note"): lambda t: f"<i>{rich(t)}</i>"}
+    for name, keys in styled.items():
         for i, entry in enumerate(getattr(content, name)):
             where = f"{name}[{i}]" + (f"(id={entry.id})" if hasattr(entry, "id") else "")
-            for key in keys:
+            for key, style_names in keys.items():
                 value = getattr(entry, key)
                 if value is not None and value != "":
-                    yield f"{where}.{key}", str(value)
+                    value = str(value)
+                    markup = markups.get((name, key), rich)
+                    names = style_names if isinstance(style_names, tuple) else (style_names,)
+                    yield f"{where}.{key}", [d for n in names for d in para(value, n, markup)]
+    for i, step in enumerate(content.pathway):  # the diagram draws single lines in fixed faces
+        yield f"pathway[{i}](id={step.id}).label", [(LABEL_FONT, flat(step.label, numbers))]
+        yield f"pathway[{i}](id={step.id}).detail", [(DETAIL_FONT, flat(step.detail, numbers))]
 
 
 def _numbers(content: Content) -> dict[str, int]:

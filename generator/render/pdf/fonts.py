@@ -1,21 +1,30 @@
-"""The embedded font family: DejaVu Serif, shipped in generator/fonts with its licence."""
+"""The embedded font family: DejaVu Serif, shipped in generator/fonts with its licence.
+
+Glyph coverage lives here: ReportLab prints a character its font lacks as an
+empty box (the font's ``.notdef`` glyph) without a word, so every renderer asks
+``glyph_problems`` about the exact text it draws in each face before drawing it.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 from reportlab import rl_config
+from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.lib.fonts import addMapping
 
-from generator.errors import RenderError
+from generator.errors import Problem, RenderError
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "fonts"
 REGULAR, BOLD, ITALIC, BOLD_ITALIC = "DejaVuSerif", "DejaVuSerif-Bold", "DejaVuSerif-Italic", "DejaVuSerif-BoldItalic"
 FACES = {REGULAR: (0, 0), BOLD: (1, 0), ITALIC: (0, 1), BOLD_ITALIC: (1, 1)}
+FACE_NAMES = {REGULAR: "regular", BOLD: "bold", ITALIC: "italic", BOLD_ITALIC: "bold italic"}
+
+Drawn = tuple[str, str]  # (font name, text drawn in it)
 
 
 @lru_cache(maxsize=None)
@@ -30,21 +39,66 @@ def register() -> str:
     return REGULAR
 
 
-def missing_glyphs(text: str) -> set[str]:
-    """Characters of ``text`` the font cannot print (ReportLab would drop them silently)."""
+@lru_cache(maxsize=None)
+def _covered(font: str) -> frozenset[int]:
     register()
-    covered = pdfmetrics.getFont(REGULAR).face.charToGlyph
-    return {c for c in set(text) if c.isprintable() and not c.isspace() and ord(c) not in covered}
+    return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
 
 
-def check_glyphs(path: Path, fields: Iterable[tuple[str, str]]) -> None:
-    """ReportLab silently drops characters its font lacks; refuse instead, naming each field."""
+def missing_glyphs(text: str, font: str = REGULAR) -> set[str]:
+    """Characters of ``text`` that ``font`` would print as a box.
+
+    Only the plain space needs no glyph check: paragraphs turn every other
+    whitespace character into a space before drawing, and single-line text is
+    flattened the same way (``text.flat``) before it is drawn.
+    """
+    covered = _covered(font)
+    return {c for c in set(text) if c != " " and ord(c) not in covered}
+
+
+def in_paragraph(markup: str, style) -> list[Drawn]:
+    """What a ReportLab paragraph of ``markup`` in ``style`` draws in each face, as
+    ReportLab itself resolves ``<b>``/``<i>`` against the style's font."""
+    from reportlab.platypus.paraparser import ParaParser
+
+    register()
+    _, frags, _ = ParaParser().parse(markup, style)
+    # Paragraphs split words on whitespace and draw single spaces between them.
+    return [(f.fontName, " ".join(f.text.split())) for f in frags if getattr(f, "text", "")]
+
+
+def _describe(c: str) -> str:
+    name = unicodedata.name(c, "")
+    if not name:
+        category = unicodedata.category(c)
+        name = {"Co": "private use character, e.g. a Word symbol-font bullet", "Cf": "invisible format character",
+                "Cn": "unassigned character"}.get(category, f"category {category}")
+    elif unicodedata.category(c) == "Cf":
+        name += ", invisible"
+    return f"{c!r} (U+{ord(c):04X} {name})" if c.isprintable() else f"U+{ord(c):04X} ({name})"
+
+
+def glyph_problems(fields: Iterable[tuple[str, Iterable[Drawn]]]) -> list[Problem]:
+    """One problem per field that draws a character its face lacks, naming characters and faces."""
     problems = []
-    for where, text in fields:
-        missing = missing_glyphs(text)
-        if missing:
-            chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
-            problems.append(f"{where}: {chars}")
+    order = list(FACES)
+    for where, drawn in fields:
+        faces: dict[str, set[str]] = {}  # character -> faces that lack it
+        for font, text in drawn:
+            for c in missing_glyphs(text, font):
+                faces.setdefault(c, set()).add(font)
+        by_faces: dict[tuple[str, ...], list[str]] = {}
+        for c in sorted(faces):
+            by_faces.setdefault(tuple(sorted(faces[c], key=order.index)), []).append(c)
+        for lacking, chars in by_faces.items():
+            names = " and ".join(FACE_NAMES[f] for f in lacking)
+            problems.append(Problem(where, f"the PDF font (DejaVu Serif) cannot print "
+                                           f"{', '.join(_describe(c) for c in chars)} in its {names} "
+                                           f"face{'s' if len(lacking) > 1 else ''}, used for this text; "
+                                           "remove or replace it"))
+    return problems
+
+
+def raise_problems(path: Path, problems: list[Problem]) -> None:
     if problems:
-        raise RenderError(f"{path}: the PDF font (DejaVu Serif) cannot print these characters: "
-                          + "; ".join(problems))
+        raise RenderError(f"{path}: " + "; ".join(str(p) for p in problems))
