@@ -246,7 +246,7 @@ def check(doc: Document, options: Options) -> list[Problem]:
     for where, (card, back, face) in too_long.items():
         fits = [n for n in grid_counts(options.page_size)[::-1] if n < options.cards_per_page
                 and _fit_size(face, *_box(grid(page, n), card, back)[:2]) is not None]
-        advice = (f", or print at most {fits[0]} cards per page (--cards-per-page {fits[0]})" if fits
+        advice = (f", or print fewer cards per page (it fits at --cards-per-page {fits[0]})" if fits
                   else " (it does not fit even one card per page)")
         problems.append(Problem(where, f"too long for a printed card at {options.cards_per_page} cards per "
                                        f"{paper} page, even at {MIN_SIZE:g} pt; shorten it{advice}"))
