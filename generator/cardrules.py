@@ -296,23 +296,25 @@ def _note_rules(content: Content):
 
 
 def _duplicates(items: list[Item]):
-    seen: list[tuple[Item, list[str], list[str]]] = []
+    # Only cards with the same answer can be near-duplicates, so group by answer first:
+    # comparing every pair would grow with the square of the deck.
+    seen: dict[frozenset, list[tuple[Item, list[str]]]] = {}
     pairs: set[tuple[str, str]] = set()  # one warning per pair of notes, not per card
     for item in items:
-        answer, prompt = content_words(item.answer), content_words(item.prompt)
+        answer = frozenset(content_words(item.answer))
         if not answer:
             continue
-        for other, other_answer, other_prompt in seen:
-            if other.note == item.note or set(answer) != set(other_answer):
-                continue
-            if "near-duplicate" in other.allow:  # either card may say the pair is meant
+        prompt = content_words(item.prompt)
+        group = seen.setdefault(answer, [])
+        for other, other_prompt in group:
+            if other.note == item.note or "near-duplicate" in other.allow:  # either card may say the pair is meant
                 continue
             if _jaccard(prompt, other_prompt) >= NEAR_DUPLICATE_SIMILARITY and (item.note, other.note) not in pairs:
                 pairs.add((item.note, other.note))
                 yield item.where, item.note, "near-duplicate", \
                     f"asks for {_short(item.answer)!r} much as {other.where}{_of(other.label)} does"
                 break
-        seen.append((item, answer, prompt))
+        group.append((item, prompt))
 
 
 def _of(label: str) -> str:

@@ -103,6 +103,7 @@ EXAMPLES = """
 # term = "Term"
 # definition = "A one- or two-sentence definition."
 # reverse = true               # also ask the other way round: the definition, for the term
+# allow = ["giveaway"]         # card-writing checks not to apply to this term (README, "Card-writing checks")
 #
 # [[references]]
 # id = "author2020"
@@ -134,6 +135,7 @@ EXAMPLES = """
 # refs = ["author2020"]
 # claim = "first-claim"
 # section = "part-1"
+# allow = ["yes-no"]           # card-writing checks not to apply to this card (README, "Card-writing checks")
 #
 # [[cards]]
 # id = "first-term"
