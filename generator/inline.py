@@ -145,9 +145,7 @@ def _split_hint(number: int, children: list[Node]) -> Cloze:
         if isinstance(node, Text) and "::" in node.text:
             head, rest = node.text.split("::", 1)
             body = children[:i] + ([Text(head)] if head else [])
-            if body:
-                return Cloze(number, tuple(body), rest + unparse(children[i + 1:]))
-            break
+            return Cloze(number, tuple(body), rest + unparse(children[i + 1:]))
     return Cloze(number, tuple(children))
 
 

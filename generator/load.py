@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from generator import cardrules, identity, inline, model
+from generator import cardrules, identity, inline, model, textcheck
 from generator.errors import ContentError, Problem
 from generator.locate import Locator
 from generator.model import ClozeCard, Content, Document
@@ -62,7 +62,7 @@ def load(path: Path) -> Document:
                                                "(arrays or tables inside each other hundreds of levels deep)")]}) from None
     if problems:
         raise ContentError({path: [_at(p, locator) for p in problems]})
-    warnings = cardrules.check(content)
+    warnings = textcheck.problems(content)[1] + cardrules.check(content)
     warnings += [Problem("article.draft", "this is a draft (made by `studygen new`); "
                                          "remove `draft = true` from [article] when the content is finished")
                 ] if content.article.draft else []
@@ -416,11 +416,10 @@ def cross_check(content: Content, source_text: str | None,
             if tag.lower() == "evidence" or tag.lower().startswith("evidence::"):
                 problems.append(Problem(f"{where}.tags[{j}]", f"{tag!r} is reserved: studygen tags each card "
                                                               "evidence::<level> from its claim"))
-        if isinstance(card, ClozeCard):
-            problems += [Problem(f"{where}.text", what) for what in _cloze_problems(card.text)]
         problems += [Problem(f"{where}.allow[{j}]", what) for j, what in cardrules.unknown_rules(card.allow)]
     for i, entry in enumerate(content.glossary):
         problems += [Problem(f"glossary[{i}].allow[{j}]", what) for j, what in cardrules.unknown_rules(entry.allow)]
+    problems += textcheck.problems(content)[0]
     for where, text in texts(content):
         if where.endswith(".quote"):
             continue  # the article's own words, printed as they are: "[@" in them cites nothing
@@ -452,29 +451,3 @@ def texts(content: Content) -> Iterable[tuple[str, str]]:
             for key, value in entry:
                 if isinstance(value, str):
                     yield f"{where}.{key}", value
-
-
-_LOOSE_CLOZE = re.compile(r"\{\{c\d+::")
-
-
-def _cloze_problems(text: str) -> list[str]:
-    """Cloze text Anki would make no card from, or other cards than we do."""
-    tree = inline.parse(text, cloze=True)
-    if not inline.cloze_numbers(tree):
-        return ["a cloze card needs at least one {{c1::...}} deletion"]
-    found = []
-
-    def walk(nodes, inside: bool) -> None:
-        for node in nodes:
-            if isinstance(node, inline.Cloze):
-                if inside:
-                    found.append("a deletion inside another deletion; Anki would not make its card")
-                walk(node.children, True)
-            elif isinstance(node, inline.Text):
-                if _LOOSE_CLOZE.search(node.text):
-                    found.append("an unclosed {{cN::...}} deletion; close it with }}")
-            else:
-                walk(node.children, inside)
-
-    walk(tree, False)
-    return list(dict.fromkeys(found))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal, Union
@@ -46,9 +47,24 @@ Tag = Annotated[str, StringConstraints(pattern=TAG_PATTERN, max_length=200), Aft
 _BAD = ("\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ue000-\\uf8ff\\ufdd0-\\ufdef\\ufffe\\uffff"
         + "".join(f"\\U{p:04X}FFFE\\U{p:04X}FFFF" for p in range(1, 15)) + "\\U000F0000-\\U0010FFFF")
 TEXT_PATTERN = f"^[^{_BAD}]*[^\\s{_BAD}][^{_BAD}]*$"
-Inline = Annotated[str, StringConstraints(pattern=TEXT_PATTERN)]
+
+
+@dataclass(frozen=True)
+class Markup:
+    """How a text field is read: inline markup only, or paragraphs and lists too
+    (``blocks``); with cloze deletions or without.  Checks and tests find every
+    text field by this marker, so a new field is covered by declaring its type."""
+
+    blocks: bool = False
+    cloze: bool = False
+
+
+Inline = Annotated[str, StringConstraints(pattern=TEXT_PATTERN), Markup()]
+# Paragraphs separated by blank lines, "- " and "1. " lists (generator.prose).
+Prose = Annotated[str, StringConstraints(pattern=TEXT_PATTERN), Markup(blocks=True)]
+ClozeText = Annotated[str, StringConstraints(pattern=TEXT_PATTERN), Markup(blocks=True, cloze=True)]
 # Text without markup (names, quotes, keywords) obeys the same rule.
-Plain = Inline
+Plain = Annotated[str, StringConstraints(pattern=TEXT_PATTERN)]
 
 
 def _text_characters(value: str) -> str:
@@ -97,7 +113,7 @@ class Takeaway(Strict):
 class Section(Strict):
     id: Id
     heading: Inline
-    body: Inline = Field(description="Paragraphs separated by blank lines.")
+    body: Prose = Field(description="Paragraphs separated by blank lines; '- ' and '1. ' lists.")
 
 
 class Claim(Strict):
@@ -125,7 +141,7 @@ ALLOW_DESCRIPTION = "Card-writing checks (README, \"Card-writing checks\") not t
 
 class GlossaryEntry(Strict):
     term: Inline
-    definition: Inline
+    definition: Prose
     reverse: bool = Field(False, description="Also ask the other way round: the definition, for the term.")
     allow: list[str] = Field(default_factory=list, description=ALLOW_DESCRIPTION)
 
@@ -218,14 +234,14 @@ class _CardBase(Strict):
 
 class BasicCard(_CardBase):
     type: Literal["basic", "reverse"]
-    front: Inline
-    back: Inline
+    front: Prose
+    back: Prose
 
 
 class ClozeCard(_CardBase):
     type: Literal["cloze"]
-    text: Inline = Field(description="Text with {{c1::deletions}}.")
-    extra: Inline | None = None
+    text: ClozeText = Field(description="Text with {{c1::deletions}}.")
+    extra: Prose | None = None
 
 
 Card = Annotated[Union[BasicCard, ClozeCard], Field(discriminator="type")]
@@ -256,3 +272,11 @@ class Document:
     @property
     def slug(self) -> str:
         return self.content.article.slug
+
+
+def markup_of(info) -> Markup | None:
+    """The Markup marker of a pydantic field (optional or not), or None for plain strings."""
+    found = [m for m in info.metadata if isinstance(m, Markup)]
+    for arg in typing.get_args(info.annotation):
+        found += [m for m in getattr(arg, "__metadata__", ()) if isinstance(m, Markup)]
+    return found[0] if found else None

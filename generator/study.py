@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator import inline
+from generator import inline, prose
 from generator.model import BasicCard, ClozeCard, Content
 
 # How the back of a card names a claim's evidence level (the deck and the printed cards).
@@ -68,7 +68,7 @@ def study_cards(content: Content) -> list[StudyCard]:
     for card in content.cards:
         source = source_line(content, card)
         if isinstance(card, ClozeCard):
-            numbers = sorted(inline.cloze_numbers(inline.parse(card.text, cloze=True)))
+            numbers = sorted(prose.cloze_numbers(card.text))
             out += [StudyCard(card.id, "cloze", n, card.text, card.text, cloze=n, extra=card.extra,
                               source=source) for n in numbers]
         elif card.type == "reverse":

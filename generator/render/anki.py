@@ -24,11 +24,12 @@ import genanki
 
 from generator import __version__, buildkey, identity
 from generator.errors import RenderError
-from generator.inline import cloze_numbers, parse, plain
+from generator import prose
+from generator.inline import parse, plain
 from generator.load import normalise
 from generator.model import BasicCard, ClozeCard, Content, Document, GlossaryEntry, Reference
 from generator.render import FORMATS, Options, release_time
-from generator.render.markup import anki_text, to_html
+from generator.render.markup import anki_text, to_html, to_html_blocks
 from generator.study import EVIDENCE_WORDS, GLOSSARY_SOURCE
 
 # Fixed forever: changing one makes Anki treat every note as new.
@@ -52,6 +53,9 @@ img { max-width: 100%; height: auto; }
 a { color: #0b57d0; }
 hr#answer { margin: 0.8em 0; border: 0; border-top: 1px solid #ccc; }
 .cloze { font-weight: bold; color: #0b57d0; }
+.card p { margin: 0.5em 0; }
+/* Lists keep the card centred but read left-aligned. */
+.card ul, .card ol { display: inline-block; text-align: left; margin: 0.4em 0; padding-left: 1.4em; }
 .extra { margin-top: 0.8em; font-size: 0.9em; }
 .source {
   margin: 1.2em auto 0;
@@ -236,11 +240,12 @@ def card_note(content: Content, card: BasicCard | ClozeCard) -> NoteSpec:
     cite = _cite({r.id: r for r in content.references})
     source = source_html(content, card)
     if isinstance(card, ClozeCard):
-        fields = (to_html(card.text, cite=cite, cloze=True, anki=True),
-                  to_html(card.extra, cite=cite, anki=True) if card.extra else "", source)
-        kind, count, front = "cloze", len(cloze_numbers(parse(card.text, cloze=True))), card.text
+        fields = (to_html_blocks(card.text, cite=cite, cloze=True, bare=True, anki=True),
+                  to_html_blocks(card.extra, cite=cite, bare=True, anki=True) if card.extra else "", source)
+        kind, count, front = "cloze", len(prose.cloze_numbers(card.text)), card.text
     else:
-        fields = (to_html(card.front, cite=cite, anki=True), to_html(card.back, cite=cite, anki=True), source)
+        fields = (to_html_blocks(card.front, cite=cite, bare=True, anki=True),
+                  to_html_blocks(card.back, cite=cite, bare=True, anki=True), source)
         kind, count, front = card.type, 2 if card.type == "reverse" else 1, card.front
     return NoteSpec(card.id, kind, fields, tags(content, card),
                     genanki.guid_for(*identity.card_parts(content.article.slug, card.id)), count, normalise(front))
@@ -249,7 +254,8 @@ def card_note(content: Content, card: BasicCard | ClozeCard) -> NoteSpec:
 def term_note(content: Content, entry: GlossaryEntry) -> NoteSpec:
     cite = _cite({r.id: r for r in content.references})
     source = f'<div class="section">{GLOSSARY_SOURCE}</div>' if entry.reverse else ""
-    fields = (to_html(entry.term, cite=cite, anki=True), to_html(entry.definition, cite=cite, anki=True), source)
+    fields = (to_html(entry.term, cite=cite, anki=True),
+              to_html_blocks(entry.definition, cite=cite, bare=True, anki=True), source)
     # "glossary" keeps a term's GUID apart from a card whose id is spelt the same (generator.identity).
     return NoteSpec(f"glossary:{entry.term}", "term", fields, tags(content, None),
                     genanki.guid_for(*identity.term_parts(content.article.slug, entry.term)), 2 if entry.reverse else 1,

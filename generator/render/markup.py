@@ -7,6 +7,7 @@ from typing import Callable
 from xml.sax.saxutils import escape as xml_escape
 
 from generator.inline import Cite, Cloze, Node, Span, Text, parse
+from generator.prose import Paragraph, blocks, units
 
 CiteFn = Callable[[str], str]  # reference id -> already-escaped markup
 
@@ -37,6 +38,9 @@ _ANKI_SYNTAX = str.maketrans({"[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&
 # again; but it never joins text across an element, so a backslash alone in a <span>
 # cannot open a formula.
 _LONE_BACKSLASH = "<span>&#92;</span>"
+# In cloze text Anki reads "{{cN::", "::" and "}}" in the raw field; text we
+# generate (a citation's author names) must not spell them.
+_CLOZE_SYNTAX = str.maketrans({"{": "&#123;", "}": "&#125;", ":": "&#58;"})
 
 
 def anki_text(text: str, *, attribute: bool = False) -> str:
@@ -53,6 +57,8 @@ def to_html(text: str | tuple[Node, ...], *, cite: CiteFn | None = None, cloze: 
     or for a web page.  Cloze deletions stay in Anki's ``{{cN::...}}`` syntax."""
     nodes = parse(text, cloze) if isinstance(text, str) else text
     leaf = anki_text if anki else (lambda t: html.escape(t, quote=True))
+    if cloze and cite is not None:
+        cite = (lambda outer: lambda ref: outer(ref).translate(_CLOZE_SYNTAX))(cite)
 
     def keep_cloze(node: Cloze, inner: str) -> str:
         hint = f"::{leaf(node.hint)}" if node.hint is not None else ""
@@ -73,7 +79,45 @@ def to_reportlab(text: str | tuple[Node, ...], *, cite: CiteFn | None = None,
                  cloze or (lambda node, inner: inner))
 
 
+def to_html_blocks(text: str, *, cite: CiteFn | None = None, cloze: bool = False, bare: bool = False,
+                   anki: bool = False) -> str:
+    """HTML for multi-paragraph text (generator.prose): ``<p>`` paragraphs, ``<ul>``/``<ol>`` lists.
+
+    ``anki`` escapes Anki's own syntax as ``to_html`` does.  With ``bare``, text that is a
+    single paragraph comes back as inline HTML without a ``<p>``, so one-line Anki fields
+    stay as simple as before.
+    """
+    found = blocks(text)
+    if bare and len(found) == 1 and isinstance(found[0], Paragraph):
+        return to_html(found[0].text, cite=cite, cloze=cloze, anki=anki)
+    out = []
+    for block in found:
+        if isinstance(block, Paragraph):
+            out.append(f"<p>{to_html(block.text, cite=cite, cloze=cloze, anki=anki)}</p>")
+            continue
+        items = "".join(f"<li>{to_html(item, cite=cite, cloze=cloze, anki=anki)}</li>" for item in block.items)
+        if not block.ordered:
+            out.append(f"<ul>{items}</ul>")
+        else:
+            out.append(f'<ol start="{block.start}">{items}</ol>' if block.start != 1 else f"<ol>{items}</ol>")
+    return "".join(out)
+
+
+def reportlab_lines(text: str, render: Callable[[str], str]) -> str:
+    """Multi-paragraph text as one ReportLab paragraph (a printed card): paragraphs
+    apart by an empty line, each list item on its own line after a bullet or its number.
+    ``render`` turns one unit of inline markup into paragraph XML."""
+    out = []
+    for block in blocks(text):
+        if isinstance(block, Paragraph):
+            out.append(render(block.text))
+        else:
+            out.append("<br/>".join(
+                (f"{block.start + n}.\u00a0" if block.ordered else "•\u00a0") + render(item)
+                for n, item in enumerate(block.items)))
+    return "<br/><br/>".join(out)
+
+
 def paragraphs(text: str) -> list[str]:
-    """Split body text on blank lines; single newlines inside a paragraph are spaces."""
-    blocks = [" ".join(line.strip() for line in block.splitlines()) for block in text.replace("\r\n", "\n").split("\n\n")]
-    return [b.strip() for b in blocks if b.strip()]
+    """The paragraphs of ``text`` (list items each count as one), for one-line renderers."""
+    return units(text)

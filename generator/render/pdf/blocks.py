@@ -1,10 +1,15 @@
-"""Flowables the explainer is made of beyond plain paragraphs: verdict marks,
-boxed panels and tables whose rows stay whole unless a row is taller than a page."""
+"""Flowables the explainer is made of beyond plain paragraphs: paragraphs and lists
+of prose, verdict marks, boxed panels and tables whose rows stay whole unless a row
+is taller than a page."""
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, Table, TableStyle
+from typing import Callable
 
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+
+from generator.prose import ListBlock, blocks
 from generator.render.pdf.fonts import REGULAR
 from generator.render.pdf.styles import INK
 
@@ -137,3 +142,29 @@ def panel(flowables: list, width: float, *, fill, edge, limit: float, outline=No
     t.outline = outline
     return t
 
+
+
+def prose(text: str, rich: Callable[[str], str], style: ParagraphStyle, item: ParagraphStyle,
+          lead: str = "", more: ParagraphStyle | None = None) -> list[Flowable]:
+    """The paragraphs and lists of ``text`` (generator.prose) as flowables; a list is a run of
+    bullet paragraphs, so it breaks across pages like text.  ``lead`` (paragraph XML, such
+    as a glossary term) starts the first paragraph, or stands alone before a list; ``more``
+    styles the paragraphs after the first (default ``style``)."""
+    out: list[Flowable] = []
+    found = blocks(text)
+    if lead and (not found or isinstance(found[0], ListBlock)):
+        out.append(Paragraph(lead, style))
+        lead = ""
+    for block in found:
+        if isinstance(block, ListBlock):
+            last = len(block.items) - 1
+            for n, unit in enumerate(block.items):
+                bullet = f"{block.start + n}." if block.ordered else "•"
+                # The list as a whole keeps the space a paragraph leaves after it.
+                item_style = item if n < last else ParagraphStyle(f"{item.name}-last", item,
+                                                                  spaceAfter=style.spaceAfter)
+                out.append(Paragraph(rich(unit), item_style, bulletText=bullet))
+        else:
+            out.append(Paragraph(f"{lead}{rich(block.text)}", style if not out else more or style))
+            lead = ""
+    return out

@@ -25,7 +25,7 @@ from generator.errors import Problem, RenderError, UsageError
 from generator.inline import Cloze, parse, plain
 from generator.model import Document
 from generator.render import FORMATS, Options, release_time
-from generator.render.markup import paragraphs, to_reportlab
+from generator.render.markup import reportlab_lines, to_reportlab
 from generator.render.pdf.doc import date_pdf, record_key
 from generator.render.pdf.fonts import REGULAR, glyph_problems, in_paragraph, raise_problems, register
 from generator.render.pdf.styles import PAGE_SIZES
@@ -100,8 +100,10 @@ def _parts(card: StudyCard, back: bool, cite) -> list[tuple[str, str]]:
         if card.ordinal == 2:
             first, second = second, first
         text = card.back if back else card.front
-        return [(second if back else first,
-                 "<br/><br/>".join(to_reportlab(p, cite=cite) for p in paragraphs(text)))]
+        field = second if back else first
+        if field == "term":
+            return [(field, to_reportlab(text, cite=cite))]  # one line, as in the explainer and the deck
+        return [(field, reportlab_lines(text, lambda unit: to_reportlab(unit, cite=cite)))]
 
     def deletion(node: Cloze, inner: str) -> str:
         if node.number != card.cloze:
@@ -110,9 +112,10 @@ def _parts(card: StudyCard, back: bool, cite) -> list[tuple[str, str]]:
             return f"<b>{inner}</b>"
         return "[" + (esc(node.hint) if node.hint else "…") + "]"  # Anki shows a hint as plain text
 
-    parts = [("text", to_reportlab(parse(card.front, cloze=True), cite=cite, cloze=deletion))]
+    parts = [("text", reportlab_lines(card.front, lambda unit: to_reportlab(parse(unit, cloze=True), cite=cite,
+                                                                          cloze=deletion)))]
     if back and card.extra:
-        parts.append(("extra", to_reportlab(card.extra, cite=cite)))
+        parts.append(("extra", reportlab_lines(card.extra, lambda unit: to_reportlab(unit, cite=cite))))
     return parts
 
 

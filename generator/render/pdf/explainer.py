@@ -19,7 +19,7 @@ from generator.errors import Problem
 from generator.model import Content, Document
 from generator.render import FORMATS, Options, release_time
 from generator.render.markup import paragraphs, to_reportlab
-from generator.render.pdf.blocks import panel
+from generator.render.pdf.blocks import panel, prose
 from generator.render.pdf.claims import evidence_table, verdict_legend
 from generator.render.pdf.diagram import DETAIL_FONT, LABEL_FONT, drawing
 from generator.render.pdf.doc import Explainer, Heading, contents
@@ -156,8 +156,7 @@ def story(content: Content, width: float, limit: float) -> list:
     corrections = [sec for sec in content.sections if sec.id == CORRECTIONS]
     for section in content.sections:
         if section.id != CORRECTIONS:
-            out += [heading(section.heading, f"s-{section.id}")] + [Paragraph(rich(p), s["body"])
-                                                                     for p in paragraphs(section.body)]
+            out += [heading(section.heading, f"s-{section.id}")] + prose(section.body, rich, s["body"], s["item"])
     if content.pathway:
         out += [fixed("The proposed mechanism, step by step", "x-mechanism"), mechanism(content, width, limit)]
     if content.claims:
@@ -167,12 +166,12 @@ def story(content: Content, width: float, limit: float) -> list:
         need = 60 + sum(legend.estimated_heights) + legend.spaceAfter + sum(claims.estimated_heights[:2])
         out += [CondPageBreak(need), fixed("Claim by claim: what the evidence shows", "x-claims"), legend, claims]
     for section in corrections:
-        out += [heading(section.heading, f"s-{section.id}")] + [Paragraph(rich(p), s["bodyleft"])
-                                                                 for p in paragraphs(section.body)]
+        out += [heading(section.heading, f"s-{section.id}")] + prose(section.body, rich, s["bodyleft"], s["item"])
     if content.glossary:
         out.append(fixed("Glossary", "x-glossary"))
-        out += [Paragraph(f"<b>{rich(g.term)}</b>\u2003{rich(g.definition)}", s["glossary"])
-                for g in content.glossary]
+        for g in content.glossary:
+            out += prose(g.definition, rich, s["glossary"], s["glossaryitem"], lead=f"<b>{rich(g.term)}</b>\u2003",
+                         more=s["glossarymore"])
     if content.references:
         out.append(fixed("References", "x-references"))
         out += [reference(r, n, rich) for n, r in enumerate(content.references, 1)]

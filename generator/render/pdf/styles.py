@@ -80,6 +80,11 @@ def styles() -> dict[str, ParagraphStyle]:
         "legend": ParagraphStyle("legend", cell, fontSize=8, leading=10.5),
         "glossary": ParagraphStyle("glossary", body, alignment=TA_LEFT, leftIndent=14, firstLineIndent=-14,
                                    spaceAfter=5),
+        # Paragraphs and list items after the first line of a glossary entry, under its hanging indent.
+        "glossarymore": ParagraphStyle("glossarymore", body, alignment=TA_LEFT, leftIndent=14, spaceAfter=5),
+        "item": ParagraphStyle("item", body, leftIndent=18, bulletIndent=5, spaceAfter=2.5),
+        "glossaryitem": ParagraphStyle("glossaryitem", body, alignment=TA_LEFT, leftIndent=32, bulletIndent=19,
+                                       spaceAfter=2.5),
         "reference": ParagraphStyle("reference", small, leftIndent=22, bulletIndent=0, bulletFontSize=9,
                                     spaceAfter=5),
         "toc": ParagraphStyle("toc", body, alignment=TA_LEFT, fontSize=10, leading=14.5, rightIndent=28,

@@ -1,0 +1,158 @@
+"""Checks of the markup in every text field: what Anki or the printed page would
+read otherwise than the author meant.
+
+Errors are deletions that would lose or change cards (look-alikes such as
+``{{c1:x}}``, unclosed, empty, nested deletions, cloze syntax outside cloze
+text, ``::`` inside markup in a deletion).  Warnings are markers that print as
+typed (an unmatched ``*``, ``**``, ``^{`` or ``_{``), which may be meant.
+Fields are found by their ``Markup`` marker in the content model.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from generator import inline, prose
+from generator.errors import Problem
+from generator.model import Content, Markup, markup_of
+
+# Anything that starts like a deletion: "{{c1::", "{{c1:", "{{ c1::", "{c1::", "{{C1::", "{{c0::", "{{c::".
+_LOOKALIKE = re.compile(r"\{[\s{]*c\s*(\d*)\s*:", re.IGNORECASE)
+_OPENER = re.compile(r"\{\{c[1-9][0-9]{0,2}::")
+_QUOTE = 48  # characters of context quoted in a message
+
+
+def markup_fields(content: Content) -> Iterable[tuple[str, str, Markup]]:
+    """Every text field that holds markup: key path, text and how it is read."""
+    for table, entries in content:
+        single = not isinstance(entries, list)
+        for i, entry in enumerate([entries] if single else entries):
+            if not hasattr(type(entry), "model_fields"):
+                continue  # a table left out because it did not validate
+            where = table if single else f"{table}[{i}]"
+            if isinstance(getattr(entry, "id", None), str):
+                where += f"(id={entry.id})"
+            for key, info in type(entry).model_fields.items():
+                value = getattr(entry, key)
+                markup = markup_of(info)
+                if markup is not None and isinstance(value, str):
+                    yield f"{where}.{key}", value, markup
+
+
+def problems(content: Content) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) of every markup field."""
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for where, text, markup in markup_fields(content):
+        found_errors, found_warnings = check_text(text, markup)
+        errors += [Problem(where, what) for what in found_errors]
+        warnings += [Problem(where, what) for what in found_warnings]
+    return errors, warnings
+
+
+def _quote(text: str, start: int, end: int | None = None) -> str:
+    """A short excerpt of ``text`` from ``start``, through the next "}}" if there is one near."""
+    cut = False
+    if end is None:
+        close = text.find("}", start)
+        if 0 <= close < start + _QUOTE:
+            end = close + (2 if text.startswith("}}", close) else 1)
+        else:
+            end, cut = start + _QUOTE, start + _QUOTE < len(text)
+    return repr(text[start:end] + ("…" if cut else ""))
+
+
+def _lookalike(text: str, m: re.Match, cloze: bool) -> str:
+    start = m.start()
+    opener = _OPENER.match(text, start) if cloze else None
+    if opener and text.startswith("}}", opener.end()):
+        return f"the deletion {_quote(text, start)} is empty: Anki would ask for nothing"
+    if opener:
+        return f"an unclosed {{{{cN::...}}}} deletion {_quote(text, start)}: close it with }}}}"
+    if not cloze:
+        return (f"{_quote(text, start)} is cloze syntax, but only the text of a cloze card "
+                '(type = "cloze") has deletions; here it would show as typed')
+    digits = m.group(1)
+    number = int(digits) if digits else 0
+    rest = text[m.end():].lstrip(":")
+    answer = re.split(r"\}", rest, maxsplit=1)[0].strip()
+    if 1 <= number <= 999:
+        fix = f"write {{{{c{number}::{answer}}}}}"
+    elif number > 999:
+        fix = "deletion numbers run from c1 to c999"
+    else:
+        fix = "deletion numbers start at c1"
+    return (f"{_quote(text, start)} looks like a cloze deletion but is not one "
+            f"(Anki would show it as typed and make no card from it); {fix}")
+
+
+def _literal_markers(text: str) -> list[str]:
+    """Markers left as text; a run of stars standing alone between spaces ("5 * 3") is meant."""
+    found = []
+    for m in re.finditer(r"\*+|[\^_]\{", text):
+        if m.group(0).startswith("*"):
+            before = text[m.start() - 1] if m.start() else " "
+            after = text[m.end()] if m.end() < len(text) else " "
+            if before.isspace() and after.isspace():
+                continue
+        found.append(m.group(0) if not m.group(0).startswith("*") else m.group(0)[:2])
+    return found
+
+
+def _star_context(unit: str) -> str:
+    at = unit.find("*")
+    if at < 0:
+        at = max(unit.find("^{"), unit.find("_{"), 0)
+    start = max(0, at - 16)
+    return ("…" if start else "") + unit[start:at + 24] + ("…" if at + 24 < len(unit) else "")
+
+
+def check_text(text: str, markup: Markup) -> tuple[list[str], list[str]]:
+    """(errors, warnings) of one field's text."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    numbers: set[int] = set()
+    for unit in prose.units(text, markup.blocks):
+        tree = inline.parse(unit, markup.cloze)
+        numbers |= inline.cloze_numbers(tree)
+        markers: list[str] = []
+
+        def walk(nodes, deletion: inline.Cloze | None, in_span: bool) -> None:
+            for node in nodes:
+                if isinstance(node, inline.Text):
+                    for m in _LOOKALIKE.finditer(node.text):
+                        errors.append(_lookalike(node.text, m, markup.cloze))
+                    if deletion is not None and in_span and "::" in node.text:
+                        errors.append(
+                            f"'::' inside markup in the deletion {inline.unparse((deletion,))!r}: Anki splits "
+                            "a deletion at its first '::' (answer::hint) even inside markup, so the card "
+                            "would read differently in Anki; keep '::' out of the answer, or close the "
+                            "markup before the hint ({{c1::*answer*::hint}})")
+                    markers.extend(_literal_markers(node.text))
+                elif isinstance(node, inline.Cloze):
+                    shown = repr(inline.unparse((node,)))
+                    if deletion is not None:
+                        errors.append(f"a deletion inside another deletion, {shown}: "
+                                      "Anki would not make its card")
+                    if not inline.plain(node.children).strip():
+                        errors.append(f"the deletion {shown} is empty: Anki would ask for nothing")
+                    if node.hint is not None:
+                        if not node.hint.strip():
+                            errors.append(f"the deletion {shown} has an empty hint (Anki shows '[]'); "
+                                          "write a hint after '::' or remove the '::'")
+                        if _LOOKALIKE.search(node.hint):
+                            errors.append(f"a deletion inside another deletion (in the hint of {shown}): "
+                                          "Anki would not make its card")
+                    walk(node.children, node, False)
+                elif isinstance(node, inline.Span):
+                    walk(node.children, deletion, True)
+
+        walk(tree, None, False)
+        if markers:
+            kinds = ", ".join(f"'{k}'" for k in dict.fromkeys(markers))
+            warnings.append(f"unmatched {kinds} in {_star_context(unit)!r} prints as typed; "
+                            "close the markup (*italic*, **bold**, ^{sup}, _{sub}) or reword")
+    if markup.cloze and not numbers:
+        errors.append("a cloze card needs at least one {{c1::...}} deletion")
+    return list(dict.fromkeys(errors)), warnings
