@@ -30,7 +30,9 @@ class Format:
     name: str
     module: str
     suffix: str  # appended to the slug to name the output file
-    checks_previous: bool = False  # the module has stale(doc, previous_file) -> warning or None
+    # The module has stale(doc, previous_file) -> warning or None; it raises a StudygenError
+    # when the file it would replace makes this build wrong (the deck: a changed card type).
+    checks_previous: bool = False
     # What the output is not made from (generator.buildkey): content tables and Options
     # fields the module never reads.  An edit there leaves the file untouched on the next
     # build; anything not listed (a new table, a new option) counts as read.

@@ -2,8 +2,11 @@
 
 Identity rules (see README, "Anki"): note type, field, template and deck ids
 are fixed, note GUIDs come from the slug and the card id (glossary notes: the
-slug and the term), and the package timestamp rises with the content version,
-so a re-import updates notes in place and keeps the learner's review history.
+slug and the term; generator.identity keeps the two apart), and the package
+timestamp rises with the content version, so a re-import updates notes in place
+and keeps the learner's review history.  What Anki's import cannot do (change a
+note's type, update from a package no newer than the notes) is checked against
+the deck a build replaces (``stale``).
 """
 
 from __future__ import annotations
