@@ -77,6 +77,11 @@ def test_learners_of_the_released_deck_keep_their_history(tmp_path):
     try:
         assert not log.conflicting
         assert sorted((m["id"], m["name"]) for m in col.models.all()) == notetypes  # no "studygen Term+"
+        # Every note learners have that the content still holds is updated in place, not duplicated.
+        ours = {genanki.guid_for(slug, c["id"]) for c in data["cards"]}
+        ours |= {genanki.guid_for(slug, "glossary", e["term"]) for e in data["glossary"]}
+        assert {col.get_note(n.id.nid).guid for n in log.updated} == ours & set(before)
+        assert {col.get_note(n.id.nid).guid for n in log.new} == ours - set(before)
         after = cards_by_note(col)
         # Every card of every note learners had is still there, and studied cards keep their schedule.
         for guid, cards in before.items():
