@@ -14,6 +14,7 @@ import base64
 import io
 import re
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from pathlib import Path
 
 from fontTools import subset
@@ -39,6 +40,7 @@ def used_text(svg: str) -> dict[str, str]:
     return {name: "".join(sorted(found)) for name, found in sorted(chars.items())}
 
 
+@lru_cache(maxsize=64)  # the same diagram text for every deck of a batch and every rebuild of a watch
 def subset_font(path: Path, text: str) -> bytes:
     # A fresh timestamp would break reproducible output; lazy loading reads only the tables kept.
     font = TTFont(path, recalcTimestamp=False, lazy=True)
