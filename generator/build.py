@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from generator import buildkey
+from generator import buildkey, signals
 from generator.errors import ContentError, OutputError, Problem, StudygenError
 from generator.load import load_all
 from generator.model import Document
@@ -91,12 +91,30 @@ def render(jobs: list[Job], options: Options, workers: int = 1,
     """Render every job, in worker processes when ``workers`` > 1; results keep job order."""
     results: list[bytes] = []
     parallel = workers > 1 and len(jobs) > 1
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) if parallel else nullcontext() as pool:
-        for data in (pool.map if parallel else map)(_render_one, jobs, [options] * len(jobs)):
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=signals.quiet_worker) \
+        if parallel else None
+    try:
+        for data in (pool.map if pool else map)(_render_one, jobs, [options] * len(jobs)):
             results.append(data)
             if progress:
                 progress(1)
+    except BaseException:
+        if pool:
+            _stop(pool)
+        raise
+    if pool:
+        pool.shutdown()
     return [Output(doc, fmt, path, data, _warning(doc, fmt, path)) for (doc, fmt, path), data in zip(jobs, results)]
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers now: a failed or interrupted build
+    has no use for the renders still running."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.join()
 
 
 def _warning(doc: Document, fmt: Format, path: Path) -> str | None:
@@ -118,8 +136,9 @@ def check_targets(out_dir: Path, targets: Iterable[Path]) -> None:
 def write_all(outputs: Sequence[Output], out_dir: Path) -> None:
     """Write every output to a temporary file beside its target, then rename them all.
 
-    If anything fails or the build is interrupted before the renames, the
-    temporary files are removed and existing outputs are left as they were.
+    If anything fails or the build is interrupted, the temporary files are removed
+    and every existing output is left as it was: renaming either replaces all
+    targets or, if one rename fails, puts back the ones already replaced.
     """
     check_targets(out_dir, [o.path for o in outputs])
     try:
@@ -136,13 +155,56 @@ def write_all(outputs: Sequence[Output], out_dir: Path) -> None:
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(tmp, 0o644)
-        for tmp, target in staged:
-            os.replace(tmp, target)
+        with signals.deferred():  # Ctrl-C or SIGTERM now would leave some targets replaced
+            _replace_all(staged)
     except OSError as error:
-        raise OutputError(f"{out_dir}: cannot write the outputs: {error.strerror or error}") from None
+        raise OutputError(f"{out_dir}: cannot write the outputs: {error.strerror or error}; "
+                          "existing outputs are unchanged") from None
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
+
+
+def _replace_all(staged: list[tuple[Path, Path]]) -> None:
+    """Rename each temporary file onto its target, all or none.
+
+    Each existing target is first linked (or copied) to a backup beside it, so a
+    rename that fails halfway (an immutable file, a directory put in the way) can
+    put back the targets already replaced and remove the ones that are new.
+    """
+    backups: dict[Path, Path] = {}
+    done: list[Path] = []
+    stuck: list[Path] = []  # replaced, and could not be put back: their backups stay
+    try:
+        for tmp, target in staged:
+            if target.exists():
+                backup = tmp.with_suffix(".old")
+                try:
+                    os.link(target, backup)
+                except OSError:  # no hard links here (or not to this file): a copy does
+                    shutil.copy2(target, backup)
+                backups[target] = backup
+        for tmp, target in staged:
+            os.replace(tmp, target)
+            done.append(target)
+    except OSError as error:
+        for target in reversed(done):
+            try:
+                if target in backups:
+                    os.replace(backups[target], target)
+                else:
+                    target.unlink()
+            except OSError:
+                stuck.append(target)
+        if stuck:
+            raise OutputError(f"cannot write the outputs: {error.strerror or error}; and could not put back "
+                              + ", ".join(f"{t} (its previous content is in {backups[t]})" if t in backups
+                                          else f"{t} (new)" for t in stuck)) from None
+        raise
+    finally:
+        for target, backup in backups.items():
+            if target not in stuck:
+                backup.unlink(missing_ok=True)
 
 
 def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options: Options,

@@ -59,6 +59,9 @@ def verbosity(f):
 @click.pass_context
 def main(ctx: click.Context, verbose: int, quiet: int) -> None:
     """studygen: turn curated article content into a PDF explainer and an Anki deck."""
+    from generator.signals import on_sigterm
+
+    on_sigterm()  # SIGTERM cleans up as Ctrl-C does, instead of leaving temporary files behind
     ctx.obj = Context(verbose - quiet)
 
 
@@ -305,8 +308,8 @@ def _guard(obj: Context, action):
         _fail(obj, str(error), error.exit_code)
     except StudygenError as error:
         _fail(obj, str(error), error.exit_code)
-    except KeyboardInterrupt:
-        _fail(obj, "interrupted", 130)
+    except KeyboardInterrupt as error:  # Ctrl-C (130) or SIGTERM (143)
+        _fail(obj, "interrupted", getattr(error, "exit_code", 130))
     except Exception as error:  # an internal bug: one line, the traceback only with -v
         if obj.verbosity >= 1:
             import traceback

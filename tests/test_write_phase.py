@@ -1,0 +1,165 @@
+"""The write phase: a build that fails or is interrupted leaves the output directory
+as it was (no temporary files, no mix of old and new outputs), and says so in one line."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CONTENT, ROOT, starter, write_content
+
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def tree(folder: Path) -> dict[str, bytes | None]:
+    """Every entry under ``folder``: file bytes, or None for a directory."""
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+def changed(folder: Path) -> Path:
+    """The fixture content, edited so that every output changes."""
+    data = starter()
+    data["article"]["title"] = "A changed title"
+    return write_content(folder, data)
+
+
+def build_in_subprocess(script: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, env=ENV,
+                          cwd=ROOT, timeout=300)
+
+
+def test_failed_rename_puts_back_what_was_replaced(tmp_path, monkeypatch):
+    """A target turns into a directory after the up-front check (another program, a race):
+    the explainer already renamed into place is put back and the new deck removed."""
+    import generator.build as build_module
+    from generator.errors import OutputError
+    from generator.render import FORMATS, Options
+
+    out = tmp_path / "out"
+    path = write_content(tmp_path / "content", starter())
+    build_module.build([path], out, ["pdf"], Options())
+    before = tree(out)
+    blocker = out / "nmn-autophagy-cards.pdf"  # renamed last
+    blocker.mkdir()
+    (blocker / "keep.txt").write_text("not ours")
+    before = tree(out)
+    changed(tmp_path / "content")
+    monkeypatch.setattr(build_module, "check_targets", lambda out_dir, targets: None)
+    with pytest.raises(OutputError) as error:
+        build_module.build([path], out, list(FORMATS), Options())
+    assert tree(out) == before  # old explainer back, no deck, no temporary or backup files
+    assert "Is a directory" in str(error.value) and "existing outputs are unchanged" in str(error.value)
+
+
+def test_sigterm_in_the_write_phase_cleans_up(tmp_path):
+    out = tmp_path / "out"
+    path = write_content(tmp_path / "content", starter())
+    first = subprocess.run([sys.executable, "-m", "generator", "-q", "build", str(path), "-o", str(out)],
+                           env=ENV, cwd=ROOT, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    before = tree(out)
+    changed(tmp_path / "content")
+    # SIGTERM arrives while the second output is being written (a real signal, sent at a known moment).
+    script = """if True:
+        import os, signal, sys
+        calls = []
+        real = os.fsync
+        def fsync(fd):
+            real(fd)
+            calls.append(fd)
+            if len(calls) == 2:
+                os.kill(os.getpid(), signal.SIGTERM)
+        os.fsync = fsync
+        from generator.cli import main
+        main(["build", sys.argv[1], "-o", sys.argv[2], "-j", "1"], prog_name="studygen")
+    """
+    result = build_in_subprocess(script, str(path), str(out))
+    assert result.returncode == 143, (result.returncode, result.stderr)
+    assert result.stderr.strip().endswith("studygen: interrupted") and "Traceback" not in result.stderr
+    assert tree(out) == before
+
+
+def test_signal_during_the_renames_waits_until_all_are_done(tmp_path):
+    """Old and new outputs never mix: a signal that arrives between two renames takes effect
+    once every output is in place."""
+    out = tmp_path / "out"
+    path = write_content(tmp_path / "content", starter())
+    first = subprocess.run([sys.executable, "-m", "generator", "-q", "build", str(path), "-o", str(out)],
+                           env=ENV, cwd=ROOT, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    before = tree(out)
+    changed(tmp_path / "content")
+    script = """if True:
+        import os, signal, sys
+        real = os.replace
+        def replace(a, b):
+            real(a, b)
+            if str(b).endswith(".pdf"):
+                os.kill(os.getpid(), signal.SIGTERM)
+        os.replace = replace
+        from generator.cli import main
+        main(["build", sys.argv[1], "-o", sys.argv[2], "-j", "1"], prog_name="studygen")
+    """
+    result = build_in_subprocess(script, str(path), str(out))
+    assert result.returncode == 143, (result.returncode, result.stderr)
+    after = tree(out)
+    assert after.keys() == before.keys()  # no temporary or backup files
+    assert all(after[name] != before[name] for name in before)  # every output is the new one
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _idle(pid: int) -> bool:
+    """Whether a process is asleep (a worker waiting for its next job) rather than working."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "S"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("moment", ["all busy", "one idle"])
+def test_ctrl_c_during_a_parallel_build_prints_one_line(tmp_path, moment):
+    """Ctrl-C while every worker renders, and while one waits for work (one article: the deck
+    is done long before the explainer): one line, no worker's traceback."""
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copyfile(CONTENT.with_suffix(".source.txt"), content / "nmn-autophagy.source.txt")
+    text = CONTENT.read_text(encoding="utf-8")
+    for n in range(4 if moment == "all busy" else 1):
+        (content / f"a{n}.toml").write_text(text.replace('slug = "nmn-autophagy"', f'slug = "a{n}"'),
+                                            encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", *map(str, sorted(content.glob("*.toml"))),
+                             "-o", str(out), "-j", "4"], env=ENV, cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    idle_seen = 0
+    while proc.poll() is None and time.monotonic() < deadline:
+        workers = _children(proc.pid)
+        if moment == "all busy" and len(workers) >= 2:
+            time.sleep(0.3)
+            break
+        idle_seen = idle_seen + 1 if len(workers) >= 2 and any(_idle(w) for w in workers) else 0
+        if idle_seen >= 3:
+            break
+        time.sleep(0.1)
+    assert proc.poll() is None, "the build ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole process group
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    assert stderr.strip().splitlines()[-1] == "studygen: interrupted"
+    assert not out.exists() or not any(out.iterdir())
