@@ -378,7 +378,8 @@ def _given_away(prompt: str, answer: str) -> bool:
 
 def _is_clause(text: str) -> bool:
     tokens = words(text)
-    return len(tokens) >= 3 and (tokens[0].lower() in CLAUSE_OPENERS or bool(re.search(r"[,;:]\s*\S", text)))
+    # Punctuation followed by a space joins clauses; "2,000" or "10:30" does not.
+    return len(tokens) >= 3 and (tokens[0].lower() in CLAUSE_OPENERS or bool(re.search(r"[,;:]\s", text)))
 
 
 def _is_set(answer: str) -> bool:

@@ -94,7 +94,8 @@ CASES = [
       cloze("A Python list {{c1::can grow, shrink and be edited}} in place.")],
      [cloze("Sleep spindles are bursts of {{c1::11 to 16 Hz}} activity in stage 2 sleep."),
       cloze("Caffeine delays sleep by blocking {{c1::adenosine}} receptors."),
-      cloze("A Python list is {{c1::mutable}}: it can be edited in place.")]),
+      cloze("A Python list is {{c1::mutable}}: it can be edited in place."),
+      cloze("Adults need {{c1::7 to 9 hours}} of sleep; Mount Everest is {{c2::8,849 m}} high.")]),
     ("set",
      [basic("Which countries share the Iberian Peninsula?", "Spain, Portugal, Andorra and Gibraltar (UK)"),
       basic("Which built-in Python sequence types are immutable?", "str, tuple, bytes and range"),
@@ -226,3 +227,15 @@ def test_checks_never_fail_on_any_text(front, back, text, definition):
     for problem in cardrules.check(content_with(cards, [term(front, definition)])):
         rule = problem.what.split(":")[0]
         assert rule in cardrules.RULES and problem.where
+
+
+def test_shipped_deck_passes_strict_and_every_card_is_traceable():
+    from tests.conftest import CONTENT
+
+    result = CliRunner().invoke(main, ["check", "--strict", str(CONTENT)])
+    assert result.exit_code == 0, result.output
+    content = load(CONTENT).content
+    for card in content.cards:
+        assert card.claim or card.section, card.id  # every card rests on a claim or a section
+    # definition → term only where the definition names one term
+    assert 0 < sum(entry.reverse for entry in content.glossary) < len(content.glossary)
