@@ -76,6 +76,7 @@ class Locator:
     """Maps key paths (as studygen names them) to 1-based line numbers."""
 
     def __init__(self, text: str, raw: dict[str, Any]):
+        self._raw = raw
         self._lines: dict[tuple[str, int | None, str | None], int] = {}
         entries: dict[str, list[dict[tuple, int]]] = {}
         tables: dict[str, int] = {}
@@ -143,7 +144,11 @@ class Locator:
             return None
         table, index, key = match.group(1), match.group(2), match.group(3)
         index = int(index) if index is not None else None
-        for probe in ((table, index, key), (table, index, None)):
-            if probe in self._lines:
-                return self._lines[probe]
-        return None
+        if (table, index, key) in self._lines:
+            return self._lines[(table, index, key)]
+        entry = self._raw.get(table)
+        if index is not None:
+            entry = entry[index] if isinstance(entry, list) and index < len(entry) else None
+        if key is not None and isinstance(entry, dict) and key in entry:
+            return None  # the key is there, written in a way the scan does not read
+        return self._lines.get((table, index, None))

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from generator.coverage import is_heading
 from generator.errors import StudygenError
+from generator.load import clean_text
+from generator.model import _BAD
 
 
 def _toml(text: str) -> str:
@@ -58,10 +60,14 @@ def deck_name(slug: str) -> str:
     return slug.replace("-", " ").capitalize()
 
 
-def _example_quote(body: list[str]) -> str:
-    """The first words of the article, so the example claim passes `check` once uncommented."""
-    words = body[0].split("[@")[0].split()[:8]
-    return " ".join(words) or "words copied exactly from the source article"
+def _example_quote(source_text: str) -> str:
+    """Words of the article as loading reads them, so the example claim passes `check` once uncommented."""
+    for run in re.split(f"[{_BAD}]", clean_text(source_text)):
+        words = run.split()
+        start = next((i for i, w in enumerate(words) if any(c.isalnum() for c in w)), None)
+        if start is not None:
+            return " ".join(words[start:start + 8])
+    return "words copied exactly from the source article"
 
 
 ARTICLE_OPTIONS = """\
@@ -185,7 +191,7 @@ def scaffold(slug: str, source_text: str, today: dt.date) -> str:
     for n, paragraph in enumerate(body, 1):
         lines += ["", "[[sections]]", f'id = "part-{n}"', f'heading = "Part {n} (draft)"',
                   f"body = {_toml(paragraph)}"]
-    return "\n".join(lines) + "\n" + EXAMPLES.format(quote=_toml(_example_quote(article)))
+    return "\n".join(lines) + "\n" + EXAMPLES.format(quote=_toml(_example_quote(source_text)))
 
 
 def create(slug: str, source: Path, content_dir: Path, today: dt.date | None = None) -> tuple[Path, Path]:

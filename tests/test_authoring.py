@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import string
 import tomllib
 import typing
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings, strategies as st
 from pydantic import BaseModel
 
 from generator.cli import main
@@ -163,3 +165,33 @@ def test_check_v_counts_every_kind_of_use(tmp_path):
     assert not any("cloze2020" in line or "take2020" in line for line in lines), lines
     unused = [line for line in lines if line.startswith("unused glossary term")]
     assert not any("Mitophagy" in line or "Mitochondrion" in line or "SIRT1" in line for line in unused), unused
+
+
+# --- property: any article ----------------------------------------------------------------
+
+ARTICLE_ALPHABET = (string.ascii_letters + string.digits + " .,;:!?()'\"<>&/*^_{}[]@-+=%#~|\\\t\r\n"
+                    + "àéîõüßç’“”–—⁺₂" + "\ufeff\uf0b7\ufffe\x00\x85\u200b\u2028")
+articles = st.text(alphabet=ARTICLE_ALPHABET, min_size=1, max_size=400).filter(
+    lambda s: any(c.isalnum() for c in s))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=articles)
+def test_new_on_any_article_passes_check(tmp_path_factory, text):
+    folder = tmp_path_factory.mktemp("new")
+    toml = scaffold(folder, text)
+    result = invoke("check", str(toml), cwd=folder)
+    assert result.exit_code == 0, result.output
+    # and so do its examples, once put to use
+    toml.write_text(uncomment(toml.read_text(encoding="utf-8")), encoding="utf-8")
+    result = invoke("check", str(toml), cwd=folder)
+    assert result.exit_code == 0, result.output
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=articles)
+def test_new_on_any_article_builds(tmp_path_factory, text):
+    folder = tmp_path_factory.mktemp("new")
+    scaffold(folder, text)
+    result = invoke("build", "-j", "1", cwd=folder)
+    assert result.exit_code == 0, result.output

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from generator.cli import main
 from generator.errors import ContentError
@@ -383,3 +384,61 @@ def test_a_graded_claim_without_references_is_an_error(tmp_path):
     unsupported = variant(tmp_path / "u", lambda d: d["claims"][0].update(refs=[], verdict="unsupported"))
     result = invoke("check", str(unsupported))
     assert result.exit_code == 0 and "claims[0]" not in result.output
+
+
+# --- property: any mix of broken entries -------------------------------------------------
+
+TABLES = ("sections", "claims", "pathway", "glossary", "references", "cards")
+WRONG = st.sampled_from([7, "", "\ufffe", "Bad Id", ["x"], {"a": 1}, True, "verdict", "::", "1999-02-30"])
+
+
+@st.composite
+def breakages(draw) -> list[tuple]:
+    """A few changes: a key set to a wrong value, removed, or misspelt, in random entries."""
+    data = starter()
+    found = []
+    for _ in range(draw(st.integers(1, 5))):
+        table = draw(st.sampled_from(TABLES + ("article",)))
+        entry = data["article"] if table == "article" else draw(st.sampled_from(data[table]))
+        key = draw(st.sampled_from(sorted(set(entry) - {"source"})))  # the test writes the source file
+        found.append((table, entry, key, draw(st.sampled_from(["wrong", "drop", "misspell"])), draw(WRONG)))
+    return found
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=breakages())
+def test_any_broken_entries_give_problems_at_the_right_lines(tmp_path_factory, changes):
+    data = starter()
+    for table, entry, key, how, value in changes:
+        target = data["article"] if table == "article" else data[table][starter()[table].index(entry)]
+        if key not in target:
+            continue
+        if how == "wrong":
+            target[key] = value
+        elif how == "drop":
+            del target[key]
+        else:
+            target[key + "x"] = target.pop(key)
+    path = write_content(tmp_path_factory.mktemp("broken"), data)
+    try:
+        load(path)
+        return
+    except ContentError as error:
+        problems = error.problems[path]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for problem in problems:
+        assert problem.what
+        if problem.line is None:
+            continue
+        text = lines[problem.line - 1]
+        match = re.match(r"([a-z]+)(?:\[(\d+)\])?(?:\(id=[^)]*\))?(?:\.([a-z_]+))?", problem.where)
+        table, index, key = match.groups()
+        entry = data[table] if index is None else data[table][int(index)]
+        if key is not None and isinstance(entry, dict) and key in entry:
+            assert text.startswith(f"{key} = "), (problem, text)
+        else:  # a missing key: the entry's header
+            assert text in (f"[{table}]", f"[[{table}]]"), (problem, text)
+        if index is not None:
+            headers = [n for n, line in enumerate(lines, 1) if line == f"[[{table}]]"]
+            assert headers[int(index)] <= problem.line, (problem, text)
+            assert int(index) + 1 == len(headers) or problem.line < headers[int(index) + 1], (problem, text)
