@@ -89,11 +89,19 @@ def _sample(d: Drawing, x: float, y: float, model: str | None) -> None:
     d.add(String(x + SAMPLE_W + 5, y, style.legend, fontName=REGULAR, fontSize=LEGEND_SIZE, fillColor=INK))
 
 
-def drawing(content: Content, width: float = 230, details: bool = False) -> Drawing:
+def drawing(content: Content, width: float = 230, details: bool = False,
+            part: tuple[int, int] | None = None) -> Drawing:
     """The pathway as boxes joined by arrows.  With ``details``, each step's
-    detail and reference numbers stand beside its box (for the PDF page)."""
+    detail and reference numbers stand beside its box (for the PDF page).
+
+    ``part`` (start, stop) draws only those steps, for a pathway too long for one
+    page: a part after the first opens with the arrow into its first step, and
+    only the last part carries the legend.
+    """
     register()
-    steps = content.pathway
+    start, stop = part or (0, len(content.pathway))
+    steps = content.pathway[start:stop]
+    lead_in = start > 0
     numbers = {r.id: n for n, r in enumerate(content.references, 1)}
     box_w = min(180.0, width * 0.37) if details else min(width - 8, 190.0)
     box_x = 0 if details else (width - box_w) / 2
@@ -108,14 +116,18 @@ def drawing(content: Content, width: float = 230, details: bool = False) -> Draw
             cited = ", ".join(str(numbers[r]) for r in step.refs if r in numbers)
             detail = wrap(text + (f" [{cited}]" if cited else ""), DETAIL_FONT, DETAIL_SIZE, width - text_x)
         rows.append((step, size, lines, box_h, detail, max(box_h, len(detail) * DETAIL_LEAD)))
-    used = {step.shown_in for step in steps[1:]}
+    used = {step.shown_in for step in content.pathway[1:]}
     shown = [m for m in ("human", "mouse", "cell", None) if m is not None or m in used]
-    caption, legend = _legend(shown, width) if len(steps) > 1 else ([], [])
+    last = stop >= len(content.pathway)
+    caption, legend = _legend(shown, width) if len(content.pathway) > 1 and last else ([], [])
     legend_h = (len(caption) * 10.5 + len(legend) * 13 + 10) if legend else 0
-    height = sum(row[-1] for row in rows) + GAP * max(len(rows) - 1, 0) + legend_h
+    height = sum(row[-1] for row in rows) + GAP * max(len(rows) - 1 + lead_in, 0) + legend_h
     d = Drawing(width, height, initialFontName=REGULAR, initialFontSize=DETAIL_SIZE)  # not Helvetica
     top = height
     previous_bottom = None
+    if lead_in:  # the arrow from the step that ends the previous part
+        previous_bottom = top
+        top -= GAP
     cx = box_x + box_w / 2
     for step, size, lines, box_h, detail, row_h in rows:
         if previous_bottom is not None:

@@ -72,13 +72,23 @@ class PageTotal(Flowable):
         pass
 
 
+class Contents(TableOfContents):
+    """The contents list; an entry taller than a page (a very long heading) may split
+    across pages instead of stopping the layout."""
+
+    def wrap(self, availWidth, availHeight):
+        size = super().wrap(availWidth, availHeight)
+        self._table.splitInRow = 1
+        return size
+
+
 def contents() -> TableOfContents:
     style = styles()["toc"]
     # The inner table's own font would otherwise be Helvetica.
     table = TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
-    return TableOfContents(levelStyles=[style], tableStyle=table, dotsMinLevel=0)
+    return Contents(levelStyles=[style], tableStyle=table, dotsMinLevel=0)
 
 
 def date_pdf(canv, when: dt.datetime) -> None:

@@ -24,7 +24,8 @@ from generator.render.pdf.claims import evidence_table, verdict_legend
 from generator.render.pdf.diagram import DETAIL_FONT, LABEL_FONT, drawing
 from generator.render.pdf.doc import Explainer, Heading, contents
 from generator.render.pdf.fonts import ITALIC, Drawn, glyph_problems, in_paragraph, raise_problems, register
-from generator.render.pdf.styles import ACCENT, LINK, NOTICE, NOTICE_EDGE, PAGE_SIZES, PANEL, styles
+from generator.render.pdf.styles import (ACCENT, FOOT_BAND, HEAD_BAND, LINK, MARGIN, NOTICE, NOTICE_EDGE, PAGE_SIZES,
+                                         PANEL, styles)
 from generator.render.pdf.text import esc, flat
 
 CORRECTIONS = "corrections"  # the section printed right after the evidence table
@@ -48,8 +49,8 @@ def render(doc: Document, options: Options) -> bytes:
 
 def check(doc: Document, options: Options) -> list[Problem]:
     """What would stop or spoil the explainer, found without laying it out: characters
-    a face cannot print.  ``build`` and ``check`` both run this."""
-    return glyph_problems(drawn_texts(doc.content))
+    a face cannot print, a diagram step taller than a page.  ``build`` and ``check`` both run this."""
+    return glyph_problems(drawn_texts(doc.content)) + _tall_steps(doc.content, options)
 
 
 def drawn_texts(content: Content) -> Iterable[tuple[str, list[Drawn]]]:
@@ -151,14 +152,20 @@ def story(content: Content, width: float, limit: float) -> list:
         out += [panel(items, width, fill=PANEL, edge=ACCENT, limit=limit, outline=(title, "x-takeaways", None)),
                 Spacer(1, 6)]
     if content.sections or content.pathway or content.claims or content.glossary or content.references:
-        out += [Heading("Contents", s["h1"]), contents()]  # never an empty list of contents
+        # The heading stays with the first lines of the list, not the whole list: a long list
+        # kept whole would move to the next page and leave this one blank below the summary.
+        toc_head = Heading("Contents", s["h1"])
+        toc_head.keepWithNext = 0
+        toc = s["toc"]
+        out += [CondPageBreak(toc_head.style.leading + toc_head.style.spaceBefore + toc_head.style.spaceAfter
+                              + 4 * toc.leading), toc_head, contents()]  # never an empty list of contents
 
     corrections = [sec for sec in content.sections if sec.id == CORRECTIONS]
     for section in content.sections:
         if section.id != CORRECTIONS:
             out += [heading(section.heading, f"s-{section.id}")] + prose(section.body, rich, s["body"], s["item"])
     if content.pathway:
-        out += [fixed("The proposed mechanism, step by step", "x-mechanism"), mechanism(content, width, limit)]
+        out += [fixed("The proposed mechanism, step by step", "x-mechanism"), *mechanism(content, width, limit)]
     if content.claims:
         legend, claims = verdict_legend(width, limit), evidence_table(content, width, limit, rich, number)
         # Start a new page only if the heading, legend and first row would not fit on this one;
@@ -187,15 +194,43 @@ def story(content: Content, width: float, limit: float) -> list:
     return out
 
 
-def mechanism(content: Content, width: float, limit: float):
-    figure = drawing(content, width, details=True)
+MIN_SCALE = 0.85  # a diagram part is never shrunk further: its details would be 7.3 pt
+
+
+def mechanism(content: Content, width: float, limit: float) -> list:
+    """The diagram at full size, in as many parts (one per page) as it needs; only a single
+    step taller than a page is shrunk, never below MIN_SCALE (``check`` refuses that)."""
     room = limit - 60  # leave space for the heading kept with it
-    if figure.height > room:
-        scale = room / figure.height
-        figure.scale(scale, scale)
-        figure.width, figure.height = figure.width * scale, figure.height * scale
-    figure.hAlign = "LEFT"
-    return figure
+    parts = []
+    start, count = 0, len(content.pathway)
+    while start < count:
+        stop = start + 1
+        while stop < count and drawing(content, width, details=True, part=(start, stop + 1)).height <= room:
+            stop += 1
+        figure = drawing(content, width, details=True, part=(start, stop))
+        if figure.height > room:
+            scale = max(room / figure.height, MIN_SCALE)
+            figure.scale(scale, scale)
+            figure.width, figure.height = figure.width * scale, figure.height * scale
+        figure.hAlign = "LEFT"
+        parts.append(figure)
+        start = stop
+    return parts
+
+
+def _tall_steps(content: Content, options: Options) -> list[Problem]:
+    """Steps whose box and detail would not fit one page even at MIN_SCALE."""
+    width, height = PAGE_SIZES[options.page_size]
+    room = height - 2 * MARGIN - FOOT_BAND - HEAD_BAND - 60
+    problems = []
+    for i, step in enumerate(content.pathway):
+        need = drawing(content, width - 2 * MARGIN, details=True, part=(i, i + 1)).height * MIN_SCALE
+        if need > room:
+            problems.append(Problem(f"pathway[{i}](id={step.id}).detail",
+                                    f"too long to print beside its step of the diagram on one "
+                                    f"{options.page_size.upper() if options.page_size == 'a4' else 'Letter'} page "
+                                    f"(it needs {need / room:.1f} pages); shorten it (or the label)"))
+    return problems
 
 
 def _stop(markup: str, text: str) -> str:
