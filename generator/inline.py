@@ -4,7 +4,9 @@ Markup: ``**bold**``, ``*italic*``, ``^{sup}``, ``_{sub}``, citations
 ``[@reference-id]``; in cloze text also ``{{c1::answer}}`` and
 ``{{c1::answer::hint}}``.  Everything else is literal
 text, including unbalanced markers, so renderers only ever see ``Text`` leaves
-to escape and a few span kinds to translate.
+to escape and a few span kinds to translate.  Multi-paragraph fields are cut
+into paragraphs and list items first (generator.prose); each is parsed alone.
+What parses but would read otherwise in Anki is reported by generator.textcheck.
 """
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ from generator import inline, prose
 from generator.errors import Problem
 from generator.model import Content, Markup, markup_of
 
-# Anything that starts like a deletion: "{{c1::", "{{c1:", "{{ c1::", "{c1::", "{{C1::", "{{c0::", "{{c::".
-_LOOKALIKE = re.compile(r"\{[\s{]*c\s*(\d*)\s*:", re.IGNORECASE)
+# Anything that starts like a deletion: "{{c1::", "{{c1:", "{{ c1::", "{c1::", "{{C1::", "{{c0::", "{{c::";
+# a single brace needs the number, so set notation such as "{c: c > 0}" stays text.
+_LOOKALIKE = re.compile(r"\{[\s{]*\{\s*c\s*(\d*)\s*:|\{\s*c\s*(\d+)\s*:", re.IGNORECASE)
 _OPENER = re.compile(r"\{\{c[1-9][0-9]{0,2}::")
 _QUOTE = 48  # characters of context quoted in a message
 
@@ -73,7 +74,7 @@ def _lookalike(text: str, m: re.Match, cloze: bool) -> str:
     if not cloze:
         return (f"{_quote(text, start)} is cloze syntax, but only the text of a cloze card "
                 '(type = "cloze") has deletions; here it would show as typed')
-    digits = m.group(1)
+    digits = m.group(1) or m.group(2)
     number = int(digits) if digits else 0
     rest = text[m.end():].lstrip(":")
     answer = re.split(r"\}", rest, maxsplit=1)[0].strip()

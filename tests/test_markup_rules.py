@@ -181,6 +181,12 @@ def test_unmatched_markers_warn(tmp_path, text, marker):
     assert invoke("check", "--strict", str(path)).exit_code == 1
 
 
+def test_set_notation_is_not_taken_for_a_deletion(tmp_path):
+    path = content_with(tmp_path, set_card(BASIC, back="The set {c: c > 0} and {x} and {{x}}."))
+    result = invoke("check", str(path))
+    assert result.exit_code == 0, result.output
+
+
 def test_stars_between_spaces_and_matched_markup_do_not_warn(tmp_path):
     path = content_with(tmp_path, set_card(BASIC, back="5 * 3 = 15, **bold**, *it*, NAD^{+}, H_{2}O"))
     result = invoke("check", str(path))
