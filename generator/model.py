@@ -163,7 +163,7 @@ class Reference(Strict):
     url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] | None = None
     note: Inline | None = None
     # The key is "short"; the attribute keeps that name for the citation itself.
-    short_names: Inline | None = Field(
+    short_names: Plain | None = Field(
         None, alias="short",
         description="How short citations name the authors, when the rule gets it wrong: \"de Cabo and Mattson\".")
 

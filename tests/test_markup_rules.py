@@ -279,3 +279,17 @@ def test_lists_on_cards_are_html_lists_and_printed_lines(tmp_path):
     flat = [l for p in pages for l in p]
     assert "• SIRT1 is activated (Lee et al. 2008)" in flat and "1. first" in flat
     assert "3. […]" in flat and "4. SIRT1 (Lee et al. 2008)" in flat
+
+
+def test_a_short_citation_form_is_plain_text(tmp_path):
+    """`short` names authors as typed: no markup is read in it, so none is checked either."""
+    def change(d):
+        next(r for r in d["references"] if r["id"] == "lee2008")["short"] = "**Lee** {{c1::x}}"
+        d["cards"][BASIC]["back"] = "Shown in cells [@lee2008]."
+    path = content_with(tmp_path, change)
+    result = invoke("check", str(path))
+    assert result.exit_code == 0 and "warning" not in result.output, result.output
+    out = tmp_path / "out"
+    build([path], out, list(FORMATS), Options(), workers=1)
+    ((_, answer),) = card_html(out, tmp_path, "nmn-precursor")
+    assert "Shown in cells (**Lee** {{c1::x}} 2008)." in visible(answer)
