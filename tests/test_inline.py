@@ -77,3 +77,24 @@ def test_parser_never_raises_and_keeps_all_text(s, cloze):
     for ch in s:
         if ch not in markup:
             assert ch in visible
+
+
+def test_blocks_paragraphs_and_lists():
+    from generator.prose import ListBlock, Paragraph, blocks
+    assert blocks("One\nline.\n \t \nTwo.") == (Paragraph("One line."), Paragraph("Two."))
+    assert blocks("Steps:\n- a\n  still a\n- b\n\n3. c\n4. d") == (
+        Paragraph("Steps:"), ListBlock(False, ("a still a", "b")), ListBlock(True, ("c", "d"), 3))
+    # a wrapped line that starts with a number stays prose; "1." may start a list after a line
+    assert blocks("published in\n12. The end") == (Paragraph("published in 12. The end"),)
+    assert blocks("Do this:\n1. x") == (Paragraph("Do this:"), ListBlock(True, ("x",), 1))
+    assert blocks("-not a bullet\n- \n-") == (Paragraph("-not a bullet - -"),)
+
+
+def test_html_blocks_and_a_drawn_deletion():
+    from generator.render.markup import to_html_blocks
+    assert to_html_blocks("a\n\n- **b**\n- c", bare=True) == "<p>a</p><ul><li><b>b</b></li><li>c</li></ul>"
+    assert to_html_blocks("just *one*", bare=True) == "just <i>one</i>"
+    assert to_html_blocks("just one") == "<p>just one</p>"
+    asked = to_html_blocks("2. {{c1::x::h}} y\n3. {{c2::z}}", cloze=True,
+                           deletion=lambda node, inner: f"[{node.hint or '…'}]" if node.number == 1 else inner)
+    assert asked == '<ol start="2"><li>[h] y</li><li>z</li></ol>'

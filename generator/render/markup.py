@@ -52,19 +52,23 @@ def anki_text(text: str, *, attribute: bool = False) -> str:
 
 
 def to_html(text: str | tuple[Node, ...], *, cite: CiteFn | None = None, cloze: bool = False,
-            anki: bool = False) -> str:
+            anki: bool = False, deletion: Callable[[Cloze, str], str] | None = None) -> str:
     """HTML for an Anki field (``anki``: with Anki's own syntax escaped, see ``anki_text``),
-    or for a web page.  Cloze deletions stay in Anki's ``{{cN::...}}`` syntax."""
+    or for a web page.  Cloze deletions stay in Anki's ``{{cN::...}}`` syntax, unless
+    ``deletion`` draws them (a card preview: ``deletion(node, answer_html)``; a hint is
+    plain text, escape it)."""
+    cloze = cloze or deletion is not None
     nodes = parse(text, cloze) if isinstance(text, str) else text
     leaf = anki_text if anki else (lambda t: html.escape(t, quote=True))
-    if cloze and cite is not None:
+    if cloze and cite is not None and deletion is None:
         cite = (lambda outer: lambda ref: outer(ref).translate(_CLOZE_SYNTAX))(cite)
 
     def keep_cloze(node: Cloze, inner: str) -> str:
         hint = f"::{leaf(node.hint)}" if node.hint is not None else ""
         return f"{{{{c{node.number}::{inner}{hint}}}}}"
 
-    return _walk(nodes, leaf, lambda k, inner: f"<{_HTML_TAGS[k]}>{inner}</{_HTML_TAGS[k]}>", cite, keep_cloze)
+    return _walk(nodes, leaf, lambda k, inner: f"<{_HTML_TAGS[k]}>{inner}</{_HTML_TAGS[k]}>", cite,
+                 deletion or keep_cloze)
 
 
 _RL_TAGS = {"b": "b", "i": "i", "sup": "super", "sub": "sub"}
@@ -80,22 +84,25 @@ def to_reportlab(text: str | tuple[Node, ...], *, cite: CiteFn | None = None,
 
 
 def to_html_blocks(text: str, *, cite: CiteFn | None = None, cloze: bool = False, bare: bool = False,
-                   anki: bool = False) -> str:
+                   anki: bool = False, deletion: Callable[[Cloze, str], str] | None = None) -> str:
     """HTML for multi-paragraph text (generator.prose): ``<p>`` paragraphs, ``<ul>``/``<ol>`` lists.
 
-    ``anki`` escapes Anki's own syntax as ``to_html`` does.  With ``bare``, text that is a
+    ``anki`` and ``deletion`` work as in ``to_html``.  With ``bare``, text that is a
     single paragraph comes back as inline HTML without a ``<p>``, so one-line Anki fields
     stay as simple as before.
     """
+    def one(unit: str) -> str:
+        return to_html(unit, cite=cite, cloze=cloze, anki=anki, deletion=deletion)
+
     found = blocks(text)
     if bare and len(found) == 1 and isinstance(found[0], Paragraph):
-        return to_html(found[0].text, cite=cite, cloze=cloze, anki=anki)
+        return one(found[0].text)
     out = []
     for block in found:
         if isinstance(block, Paragraph):
-            out.append(f"<p>{to_html(block.text, cite=cite, cloze=cloze, anki=anki)}</p>")
+            out.append(f"<p>{one(block.text)}</p>")
             continue
-        items = "".join(f"<li>{to_html(item, cite=cite, cloze=cloze, anki=anki)}</li>" for item in block.items)
+        items = "".join(f"<li>{one(item)}</li>" for item in block.items)
         if not block.ordered:
             out.append(f"<ul>{items}</ul>")
         else:
