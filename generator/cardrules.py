@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from generator import inline
 from generator.errors import Problem
@@ -140,6 +141,7 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude English stem, enough to match "lysosomes" with "lysosome"."""
     w = word.lower().replace("’", "'").rstrip("+")
@@ -153,7 +155,8 @@ def stem(word: str) -> str:
     return w
 
 
-def content_words(text: str, parts: bool = False) -> list[str]:
+@lru_cache(maxsize=65536)
+def content_words(text: str, parts: bool = False) -> tuple[str, ...]:
     """Stems of the words that carry meaning (a roman numeral like the I of "Complex I" counts).
 
     With ``parts``, the parts of hyphenated words count too ("spindle-shaped" shows "spindle").
@@ -161,18 +164,22 @@ def content_words(text: str, parts: bool = False) -> list[str]:
     found = [w for w in words(text) if ROMAN.match(w) or w.lower() not in FUNCTION_WORDS]
     if parts:
         found += [part for w in found if "-" in w for part in w.split("-") if part.lower() not in FUNCTION_WORDS]
-    return [stem(w) for w in found]
+    return tuple(stem(w) for w in found)
 
 
 def _same(a: str, b: str) -> bool:
+    """Equal stems, or one a prefix of the other by at most two letters ("controll", "control")."""
     if a == b:
         return True
-    short, long_ = sorted((a, b), key=len)
-    return len(short) >= 5 and long_.startswith(short) and len(long_) - len(short) <= 2
+    if len(a) > len(b):
+        a, b = b, a
+    return len(a) >= 5 and len(b) - len(a) <= 2 and b.startswith(a)
 
 
-def _contains(stems: list[str], word: str) -> bool:
-    return any(_same(word, s) for s in stems)
+def _contains(stems, word: str) -> bool:
+    if word in stems:
+        return True
+    return len(word) >= 5 and any(_same(word, s) for s in stems)
 
 
 def _acronym_in(acronym: str, text: str) -> bool:
@@ -185,12 +192,9 @@ def _acronym_in(acronym: str, text: str) -> bool:
         for i in range(len(spelled) - len(letters) + 1))
 
 
-def _jaccard(a: list[str], b: list[str]) -> float:
-    if not a or not b:
-        return 0.0
-    shared = sum(1 for w in set(a) if _contains(b, w))
-    union = len(set(a)) + len(set(b)) - shared
-    return shared / union
+def _jaccard(a: frozenset, b: frozenset) -> float:
+    """Share of content words two prompts have in common (exact stems: fast on large decks)."""
+    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 # ---------------------------------------------------------------- items
@@ -298,13 +302,13 @@ def _note_rules(content: Content):
 def _duplicates(items: list[Item]):
     # Only cards with the same answer can be near-duplicates, so group by answer first:
     # comparing every pair would grow with the square of the deck.
-    seen: dict[frozenset, list[tuple[Item, list[str]]]] = {}
+    seen: dict[frozenset, list[tuple[Item, frozenset]]] = {}
     pairs: set[tuple[str, str]] = set()  # one warning per pair of notes, not per card
     for item in items:
         answer = frozenset(content_words(item.answer))
         if not answer:
             continue
-        prompt = content_words(item.prompt)
+        prompt = frozenset(content_words(item.prompt))
         group = seen.setdefault(answer, [])
         for other, other_prompt in group:
             if other.note == item.note or "near-duplicate" in other.allow:  # either card may say the pair is meant
@@ -369,7 +373,7 @@ def _given_away(prompt: str, answer: str) -> bool:
     wanted = list(dict.fromkeys(content_words(answer)))
     if not wanted:
         return False
-    have = content_words(prompt, parts=True)
+    have = set(content_words(prompt, parts=True))
     originals = {stem(w): w for w in words(answer)}
     shown = sum(1 for w in wanted if _contains(have, w)
                 or (originals.get(w, "").isupper() and _acronym_in(originals[w], prompt)))
