@@ -239,3 +239,39 @@ def test_shipped_deck_passes_strict_and_every_card_is_traceable():
         assert card.claim or card.section, card.id  # every card rests on a claim or a section
     # definition → term only where the definition names one term
     assert 0 < sum(entry.reverse for entry in content.glossary) < len(content.glossary)
+
+
+# Ordinary good cards from other subjects: none may draw a warning.
+OTHER_SUBJECTS_GOOD = [
+    basic("What is the powerhouse of the cell?", "The mitochondrion"),
+    basic("Which enzyme unwinds DNA at the replication fork?", "Helicase"),
+    basic("What does HTTP status 404 mean?", "Not Found"),
+    basic("What is the time complexity of binary search?", "O(log n)"),
+    basic("Which country has the most time zones?", "France (12, with its overseas territories)"),
+    basic("In which year did the Berlin Wall fall?", "1989"),
+    basic("What does DNS stand for?", "Domain Name System"),
+    basic("What is the largest desert in the world?", "The Antarctic Desert"),
+    basic("Which programming language is the Linux kernel mainly written in?", "C"),
+    basic("What is the name of the sleep disorder in which breathing repeatedly stops?", "Sleep apnoea"),
+    basic("How many hours of sleep do adults need, by most guidelines?", "7 to 9 hours"),
+    basic("Which Git command records staged changes?", "git commit"),
+    reverse("Ottawa", "Capital of Canada"),
+    reverse("Melatonin", "Hormone of the pineal gland that signals darkness"),
+    cloze("The Treaty of {{c1::Westphalia}} ended the Thirty Years' War in {{c2::1648}}."),
+    cloze("Binary search runs in {{c1::O(log n)}} time on a sorted array."),
+]
+OTHER_SUBJECTS_BAD = [
+    (basic("Is 'data' singular or plural in formal English?", "Plural (singular: datum)"), "either-or"),
+    (basic("Should you indent Python with tabs or spaces?", "Spaces"), "either-or"),
+    (basic("What are the three branches of the US government?", "Legislative, executive and judicial"), "set"),
+    (basic("Was the Berlin Wall built in 1961?", "Yes"), "yes-no"),
+    (basic("According to this article, where did Napoleon die?", "Saint Helena"), "about-document"),
+    (cloze("Rome is {{c1::the}} capital of Italy."), "function-word"),
+    (basic("Which Git command commits staged changes?", "git commit"), "giveaway"),
+]
+
+
+def test_cards_from_other_subjects():
+    assert rules_of(OTHER_SUBJECTS_GOOD) == []
+    for card, rule in OTHER_SUBJECTS_BAD:
+        assert rules_of([card]) == [rule], card
