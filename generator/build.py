@@ -117,6 +117,12 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.join()
 
 
+def compare_with_previous(docs: Iterable[Document], formats: Sequence[str], out_dir: Path) -> list[str]:
+    """What ``build`` would say about the files it replaces: the warnings, and (raised) what
+    would stop it, such as a deck card whose type changed."""
+    return [w for doc, fmt, path in plan(docs, formats, out_dir) if (w := _warning(doc, fmt, path))]
+
+
 def _warning(doc: Document, fmt: Format, path: Path) -> str | None:
     """Ask the format about the file this build replaces (the deck checks its release stamp)."""
     if not (fmt.checks_previous and path.is_file()):

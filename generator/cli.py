@@ -186,16 +186,19 @@ def watch(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple
 @_content_arg
 @verbosity
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings too (for CI).")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Also compare with the deck that build -o DIR would replace (changed card types).")
 @output_options
 @pass_context
-def check(obj: Context, content: tuple[Path, ...], strict: bool, formats: tuple[str, ...], page_size: str,
-          cards_per_page: int, duplex: str) -> None:
+def check(obj: Context, content: tuple[Path, ...], strict: bool, out_dir: Path | None, formats: tuple[str, ...],
+          page_size: str, cards_per_page: int, duplex: str) -> None:
     """Validate CONTENT files (default: every content/*.toml) without writing anything.
 
     Runs every check that ``build`` runs with the same options, including the
-    fonts' characters and whether each card fits its printed card.
+    fonts' characters and whether each card fits its printed card; with
+    ``-o``, also what the deck in that directory means for this one.
     """
-    from generator.build import check_all
+    from generator.build import check_all, compare_with_previous
     from generator.coverage import uncovered
     from generator.readability import reading_ease
 
@@ -204,7 +207,11 @@ def check(obj: Context, content: tuple[Path, ...], strict: bool, formats: tuple[
     _guard(obj, lambda: check_all([(doc, FORMATS[name]) for doc in docs
                                    for name in dict.fromkeys(formats or FORMATS)], options))
 
-    warned = 0
+    previous = [] if out_dir is None else _guard(
+        obj, lambda: compare_with_previous(docs, formats or list(FORMATS), out_dir))
+    for warning in previous:
+        click.echo(f"warning: {warning}", err=True)
+    warned = len(previous)
     for doc in docs:
         for problem in doc.warnings:
             click.echo(f"warning: {problem.located(doc.path)}", err=True)

@@ -147,6 +147,15 @@ def test_a_later_source_date_epoch_updates_notes_without_a_false_warning(tmp_pat
     edited["back"] = "Edited again, same date."
     result = _cli_build(write_content(tmp_path / "v3", data), out, {"SOURCE_DATE_EPOCH": later})
     assert result.exit_code == 0 and "Anki will not update notes" in result.output
+    edited["back"] = "Edited after that build, still the same date."
+    path = write_content(tmp_path / "v3b", data)
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    checked = CliRunner().invoke(main, ["check", str(path), "-o", str(out), "-f", "anki", "--strict"],
+                                 env={"SOURCE_DATE_EPOCH": later})
+    assert checked.exit_code == 1 and "Anki will not update notes" in checked.output
     # An earlier date than the deck it replaces warns as well (and names both dates).
     edited["back"] = "Edited once more, without SOURCE_DATE_EPOCH."
     result = _cli_build(write_content(tmp_path / "v4", data), out)
@@ -188,6 +197,15 @@ def test_a_changed_card_type_stops_the_build_until_the_card_gets_a_new_id(tmp_pa
     assert f"cards[{index}](id={card['id']}).type: '{new_type}'" in result.output
     assert "'basic'" in result.output and "new id" in result.output and "Traceback" not in result.output
     assert deck.read_bytes() == released  # nothing written
+    # check compares with the output directory as build does, so check ok => build ok holds
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    checked = CliRunner().invoke(main, ["check", str(path), "-o", str(out), "-f", "anki"])
+    assert checked.exit_code == 1 and f"cards[{index}](id={card['id']}).type" in checked.output
+    fresh = CliRunner().invoke(main, ["check", str(path), "-o", str(tmp_path / "elsewhere"), "-f", "anki"])
+    assert fresh.exit_code == 0, fresh.output
 
     # Why: imported as it stands, Anki keeps the old note and skips the changed one.
     assert _cli_build(path, tmp_path / "fresh").exit_code == 0

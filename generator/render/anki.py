@@ -26,7 +26,7 @@ from typing import Sequence
 import genanki
 
 from generator import __version__, buildkey, identity
-from generator.errors import RenderError
+from generator.errors import ContentError, Problem
 from generator import prose
 from generator.inline import parse, plain
 from generator.load import normalise
@@ -372,15 +372,16 @@ def _refuse_type_changes(doc: Document, previous: Path, old: Released) -> None:
         if was is None or was == MODELS[spec.kind].model_id or spec.key not in index:
             continue
         before = _KIND_NAMES.get(was, "another note type")
-        problems.append(
-            f"cards[{index[spec.key]}](id={spec.key}).type: {spec.kind!r}, but the deck this build replaces "
-            f"({previous}) has this card as {before!r}. Anki cannot change the type of a note learners "
+        problems.append(Problem(
+            f"cards[{index[spec.key]}](id={spec.key}).type",
+            f"{spec.kind!r}, but the deck this build replaces ({previous}) has this card as {before!r}. "
+            "Anki cannot change the type of a note learners "
             "already have: it would keep the old note and skip this one, so the change would never reach "
             f"them. Keep type {before!r}, or give the card a new id: learners then get a new note, and "
             "the old one stays in their collection, with its review history, until they delete it. "
-            f"If no learner has {previous.name}, delete it and build again.")
+            f"If no learner has {previous.name}, delete it and build again."))
     if problems:
-        raise RenderError("\n".join(f"{doc.path}: {p}" for p in problems))
+        raise ContentError({doc.path: problems})
 
 
 def package_bytes(package: genanki.Package, stamp: int, media: Sequence[tuple[str, bytes]] = (),
