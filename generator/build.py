@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Sequence
 
 from generator import buildkey, signals
 from generator.errors import ContentError, OutputError, Problem, StudygenError
-from generator.load import load_all
+from generator.load import load_all, locate
 from generator.model import Document
 from generator.render import FORMATS, Format, Options, check, source_date_epoch
 from generator.study import study_cards
@@ -78,7 +78,7 @@ def check_all(pairs: Iterable[tuple[Document, Format]], options: Options) -> Non
         if found:
             problems.setdefault(doc.path, []).extend(found)
     if problems:
-        raise ContentError(problems)
+        raise ContentError({path: locate(path, found) for path, found in problems.items()})
 
 
 def _render_one(job: Job, options: Options) -> bytes:

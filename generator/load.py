@@ -70,6 +70,16 @@ def load(path: Path) -> Document:
                     warnings=tuple(_at(p, locator) for p in warnings))
 
 
+def locate(path: Path, problems: list[Problem]) -> list[Problem]:
+    """``problems`` found after loading (by a renderer's check), with their lines in ``path``."""
+    try:
+        text = _read_text(path)
+        locator = Locator(text, _clean(_parse_toml(path, text)))
+    except (ContentError, RecursionError):  # changed since it was loaded: no lines rather than wrong ones
+        return problems
+    return [_at(p, locator) for p in problems]
+
+
 def _at(problem: Problem, locator: Locator) -> Problem:
     if problem.line is not None:
         return problem
