@@ -141,3 +141,16 @@ def test_every_card_count_offered_fills_its_grid(tmp_path):
     assert len(reader.pages) == 2 * -(-count // 6)  # front and back of each sheet
     first = reader.pages[0].extract_text()
     assert first.count("question") == 6
+
+
+def test_readme_lists_the_card_counts_that_work():
+    import re
+
+    from generator.render.pdf.cards import grid_counts
+    from tests.conftest import ROOT
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    listed = re.search(r"on A4: ([\d, ]+); on Letter the same without (\d+)", readme)
+    a4 = [int(n) for n in listed.group(1).split(",")]
+    assert a4 == grid_counts("a4")
+    assert [n for n in a4 if n != int(listed.group(2))] == grid_counts("letter")
