@@ -14,9 +14,10 @@ import tomllib
 from pathlib import Path
 from typing import Callable, Sequence
 
-from generator.build import build, content_paths, summary
+from generator.build import Output, build, check_targets, content_paths, plan, render, summary, up_to_date, write_all
 from generator.errors import ContentError, StudygenError
-from generator.render import Options
+from generator.load import load_all
+from generator.render import Options, source_date_epoch
 
 Say = Callable[[str], None]
 
@@ -56,7 +57,10 @@ def rebuild(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], option
     """One build, reported as ``build`` and ``check`` report it; False when it failed."""
     started = time.perf_counter()
     try:
-        outputs = build(list(paths), out_dir, formats, options, workers=workers)
+        if workers > 1:
+            outputs = build(list(paths), out_dir, formats, options, workers=workers)
+        else:
+            outputs = build_in_turn(paths, out_dir, formats, options)
     except ContentError as error:
         for line in error.lines():
             warn(f"error: {line}")
@@ -77,6 +81,30 @@ def rebuild(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], option
             warn(f"warning: {output.warning}")
     say(f"{summary(outputs)} into {out_dir} in {time.perf_counter() - started:.2f} s")
     return True
+
+
+# The quickest first: the deck is usually the output an author checks after an edit.
+ORDER = {"anki": 0, "cards": 1, "pdf": 2}
+
+
+def build_in_turn(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options: Options) -> list[Output]:
+    """``build`` in this process, writing each output as soon as it is rendered.
+
+    Everything is loaded and checked first, so a content problem writes
+    nothing; a layout problem in one format (a card too long to print) leaves
+    that format's last good file, after the quicker formats were written.
+    """
+    docs = load_all(content_paths(list(paths)))
+    source_date_epoch()
+    jobs = plan(docs, formats, out_dir)
+    check_targets(out_dir, [path for _, _, path in jobs])
+    current = up_to_date(jobs, options)
+    built: dict[Path, Output] = {}
+    for job in sorted((job for job in jobs if job[2] not in current), key=lambda job: ORDER.get(job[1].name, 9)):
+        output, = render([job], options)
+        write_all([output], out_dir)
+        built[output.path] = output
+    return [built.get(path) or Output(doc, fmt, path, current[path], current=True) for doc, fmt, path in jobs]
 
 
 def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options: Options, *, workers: int = 1,
