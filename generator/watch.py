@@ -118,13 +118,13 @@ def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options: O
     # background jobs (Python then leaves it ignored).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     out = out_dir.resolve()
+    files = watched(paths)
+    built_from = snapshot(files)
     rebuild(paths, out_dir, formats, options, workers, say, warn)
     while True:
-        files = watched(paths)
         dirs = folders(paths, files)
         if not dirs:
             raise StudygenError("nothing to watch: no content files found")
-        say(f"watching {len(files)} file(s) for changes (Ctrl-C to stop)")
 
         def relevant(_change, name: str) -> bool:
             path = Path(name)
@@ -133,9 +133,34 @@ def run(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options: O
             # Unnamed content: any new *.toml in the content directory counts too.
             return path in files or (not paths and path.suffix == ".toml")
 
-        for changes in watch(*dirs, watch_filter=relevant, step=step_ms, debounce=1000, recursive=False):
+        ready = False
+        # The watcher yields an empty set once it is set up (and on each quiet timeout).
+        for changes in watch(*dirs, watch_filter=relevant, step=step_ms, debounce=1000, recursive=False,
+                             rust_timeout=250, yield_on_timeout=True):
             names = sorted({Path(name).name for _, name in changes})
+            if not ready:
+                ready = True
+                say(f"watching {len(files)} file(s) for changes (Ctrl-C to stop)")
+                # Saves made while building, or before the watcher was set up, have no event.
+                now = snapshot(files)
+                names = sorted({p.name for p in files if now.get(p) != built_from.get(p)} | set(names))
+            if not names:
+                continue
             say(f"changed: {', '.join(names)}")
+            built_from = snapshot(files)
             rebuild(paths, out_dir, formats, options, workers, say, warn)
             if watched(paths) != files:
+                files = watched(paths)
                 break  # a source was renamed or a content file appeared: watch the new set
+
+
+def snapshot(files: set[Path]) -> dict[Path, tuple[int, int, int] | None]:
+    """What each file looks like now (a save changes its time, size or inode)."""
+    found: dict[Path, tuple[int, int, int] | None] = {}
+    for path in files:
+        try:
+            st = path.stat()
+            found[path] = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except OSError:
+            found[path] = None
+    return found
