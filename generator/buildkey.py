@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 PACKAGE = Path(__file__).resolve().parent
 # The libraries whose code decides the bytes of some output.
-LIBRARIES = ("reportlab", "rl_accel", "genanki", "fonttools")
+LIBRARIES = ("reportlab", "rl_accel", "genanki", "fonttools", "pyphen")
 # How a key is written into a file: "/StudygenBuild (<hex>)" in a PDF's document
 # information, "; build <hex>" in a deck's zip comment.
 _RECORDED = re.compile(rb"(?:/StudygenBuild \(|; build )([0-9a-f]{64})")

@@ -16,7 +16,8 @@ from generator.render import FORMATS, Options
 from tests.conftest import starter, write_content
 
 ALL = list(FORMATS)
-NAMES = {"pdf": "nmn-autophagy.pdf", "anki": "nmn-autophagy.apkg", "cards": "nmn-autophagy-cards.pdf"}
+NAMES = {"pdf": "nmn-autophagy.pdf", "anki": "nmn-autophagy.apkg", "cards": "nmn-autophagy-cards.pdf",
+         "html": "nmn-autophagy.html"}
 
 
 def state(out: Path) -> dict[str, tuple[int, int, bytes]]:
@@ -51,7 +52,7 @@ def test_a_rebuild_with_nothing_changed_touches_no_file(project):
     content, out = project
     before = state(out)
     outputs = build([content], out, ALL, Options(), workers=2)
-    assert all(o.current for o in outputs) and len(outputs) == 3
+    assert all(o.current for o in outputs) and len(outputs) == len(FORMATS)
     assert rewritten(before, state(out)) == set()
     assert state(out) == before
     # A comment in the TOML changes nothing any format reads.
@@ -68,14 +69,15 @@ def _edit(content: Path, change) -> None:
     write(content.parent, data, content.name)
 
 
+# The HTML edition shows every table (its card preview included), so every edit rebuilds it.
 @pytest.mark.parametrize("change, expected", [
-    (lambda d: d["cards"][0].update(back=d["cards"][0]["back"] + " (edited)"), {"anki", "cards"}),
-    (lambda d: d["takeaways"][0].update(text="An edited takeaway."), {"pdf"}),
+    (lambda d: d["cards"][0].update(back=d["cards"][0]["back"] + " (edited)"), {"anki", "cards", "html"}),
+    (lambda d: d["takeaways"][0].update(text="An edited takeaway."), {"pdf", "html"}),
     # printed backs may name a card's section (its heading), so the card sheets read sections too
     (lambda d: d["sections"][0].update(body=d["sections"][0]["body"] + " One more sentence."),
-     {"pdf", "anki", "cards"}),
-    (lambda d: d["pathway"][0].update(detail="An edited detail."), {"pdf", "anki"}),
-    (lambda d: d["glossary"][0].update(definition="An edited definition."), {"pdf", "anki", "cards"}),
+     {"pdf", "anki", "cards", "html"}),
+    (lambda d: d["pathway"][0].update(detail="An edited detail."), {"pdf", "anki", "html"}),
+    (lambda d: d["glossary"][0].update(definition="An edited definition."), {"pdf", "anki", "cards", "html"}),
 ])
 def test_only_the_formats_that_read_an_edit_are_rebuilt(project, tmp_path, change, expected):
     content, out = project
@@ -166,6 +168,12 @@ def test_the_key_is_readable_metadata_of_each_file(project):
         path = out / NAMES[name]
         if path.suffix == ".pdf":
             assert PdfReader(path).metadata["/StudygenBuild"] == expected
+        elif path.suffix == ".html":
+            import html5lib
+
+            meta = [el for el in html5lib.parse(path.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
+                    .iter("meta") if el.get("name") == "generator"]
+            assert meta[0].get("content").endswith(f"; build {expected}")
         else:
             assert zipfile.ZipFile(path).comment.decode().endswith(f"; build {expected}")
 
@@ -179,11 +187,11 @@ def test_the_cli_reports_up_to_date_files_and_force(project):
     before = state(out)
     result = CliRunner().invoke(main, ["build", str(content), "-o", str(out), "-v"])
     assert result.exit_code == 0, result.output
-    assert re.search(r"built 0 file\(s\) \(3 up to date\) from 1 content file", result.output)
-    assert result.output.count("up to date: ") == 3 and "wrote " not in result.output
+    assert re.search(rf"built 0 file\(s\) \({len(FORMATS)} up to date\) from 1 content file", result.output)
+    assert result.output.count("up to date: ") == len(FORMATS) and "wrote " not in result.output
     assert state(out) == before
     result = CliRunner().invoke(main, ["build", str(content), "-o", str(out), "-v", "--force"])
-    assert result.exit_code == 0 and result.output.count("wrote ") == 3
+    assert result.exit_code == 0 and result.output.count("wrote ") == len(FORMATS)
     assert rewritten(before, state(out)) == set(NAMES.values())
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from tests.conftest import ROOT, starter, write_content
 
 DECK, EXPLAINER, CARDS = "nmn-autophagy.apkg", "nmn-autophagy.pdf", "nmn-autophagy-cards.pdf"
+PAGE = "nmn-autophagy.html"
 PATIENCE = 180  # seconds; generous, the machine may be busy (tests are not timed)
 
 
@@ -78,15 +79,16 @@ def test_watch_rebuilds_edits_keeps_good_outputs_on_errors_and_stops_on_ctrl_c(t
     watcher = Watcher(content, out)
     try:
         watcher.wait_for("watching")
-        assert sorted(p.name for p in out.iterdir()) == sorted([DECK, EXPLAINER, CARDS])
+        assert sorted(p.name for p in out.iterdir()) == sorted([DECK, EXPLAINER, CARDS, PAGE])
         deck, explainer = (out / DECK).read_bytes(), identity(out / EXPLAINER)
 
-        # Edit one card's back: the deck and the card sheets are rebuilt, the explainer is untouched.
+        # Edit one card's back: the deck, the card sheets and the HTML edition (its card preview)
+        # are rebuilt, the explainer is untouched.
         data = starter()
         data["cards"][0]["back"] += " (edited while watching)"
         save(content, data)
         wait_until(lambda: (out / DECK).read_bytes() != deck, "a rebuilt deck")
-        watcher.wait_for("built 2 file(s) (1 up to date)")
+        watcher.wait_for("built 3 file(s) (1 up to date)")
         assert identity(out / EXPLAINER) == explainer
         good = {p.name: p.read_bytes() for p in out.iterdir()}
 
@@ -105,17 +107,17 @@ def test_watch_rebuilds_edits_keeps_good_outputs_on_errors_and_stops_on_ctrl_c(t
 
         # The watcher is still there: fixing the error builds again (nothing changed since the last good build).
         save(content, data)
-        watcher.wait_for("(3 up to date)")
+        watcher.wait_for("(4 up to date)")
         # A change to the source article is watched too (it is checked, though no format prints it).
         source = content.parent / data["article"]["source"]
         source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
         watcher.wait_for("changed: " + source.name)
-        watcher.wait_for("(3 up to date)")
+        watcher.wait_for("(4 up to date)")
         assert {p.name: p.read_bytes() for p in out.iterdir()} == good
     finally:
         code = watcher.stop()
     assert code == 0, watcher.seen
-    assert sorted(p.name for p in out.iterdir()) == sorted([DECK, EXPLAINER, CARDS])  # no temporary files
+    assert sorted(p.name for p in out.iterdir()) == sorted([DECK, EXPLAINER, CARDS, PAGE])  # no temporary files
 
 
 def test_ctrl_c_during_a_rebuild_exits_0_and_leaves_no_temporary_files(tmp_path):

@@ -67,6 +67,7 @@ FORMATS: dict[str, Format] = {
                ignores=("takeaways",), ignores_options=("page_size", "cards_per_page", "duplex")),
         Format("cards", "generator.render.pdf.cards", "-cards.pdf",
                ignores=("takeaways", "pathway")),  # backs show claims and section headings
+        Format("html", "generator.render.html", ".html", ignores_options=("page_size", "cards_per_page", "duplex")),
     )
 }
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Callable
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 
 from generator.prose import ListBlock, blocks
 from generator.render.pdf.fonts import REGULAR
+from generator.render.pdf.para import Paragraph
 from generator.render.pdf.styles import INK
 
 PAD = 5  # cell padding in points
@@ -113,13 +114,19 @@ def _height(cell, width: float) -> float:
 
 
 def table(rows: list[list], widths: list[float], commands: list, *, limit: float, header: int = 0,
-          cls: type[Table] = Table, padding: float = PAD) -> Table:
+          cls: type[Table] = Table, padding: float = PAD, split_rows: float = 0) -> Table:
     """A table whose rows never split, unless one is taller than ``limit`` (a page's
-    text height): then splitting inside rows is the only way to print it."""
+    text height): then splitting inside rows is the only way to print it.
+
+    With ``split_rows`` (points), a row may also continue on the next page when at
+    least that much of it fits on each side of the break, so tall rows fill pages."""
     heights = [max(_height(cell, w - 2 * padding) for cell, w in zip(row, widths)) + 2 * padding for row in rows]
     head = sum(heights[:header])
     too_tall = any(head + h > limit for h in heights[header:])
-    t = cls(rows, colWidths=widths, repeatRows=header, splitByRow=1, splitInRow=1 if too_tall else 0)
+    # ReportLab reads splitInRow > 1 as the least height of each part of a split row, and
+    # tries a split inside a row first only when splitByRow is off (else only when no row fits).
+    split = 1 if too_tall else split_rows
+    t = cls(rows, colWidths=widths, repeatRows=header, splitByRow=0 if split_rows else 1, splitInRow=split)
     t.estimated_heights = heights  # for deciding where a page should break before the table
     t.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # a table's own default font is Helvetica

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportlab.graphics import renderSVG
-from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
+from reportlab.graphics.shapes import Drawing, PolyLine, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -19,6 +19,7 @@ from generator.model import Content
 from generator.render.pdf.fonts import BOLD, ITALIC, REGULAR, register
 from generator.render.pdf.styles import ACCENT as ARROW, INK, MUTED
 from generator.render.pdf.text import flat, wrap
+from generator.render.sorting import ascending
 
 BOX_FILL = colors.HexColor("#f3f1ea")
 BOX_EDGE = colors.HexColor("#4a4a4a")
@@ -61,8 +62,7 @@ def _label(text: str, width: float) -> tuple[float, list[str]]:
 def _arrow(d: Drawing, x: float, y_from: float, y_to: float, model: str | None) -> None:
     style = MODELS[model]
     head = 6
-    d.add(Line(x, y_from, x, y_to + head - 0.5, strokeColor=ARROW, strokeWidth=style.width,
-               strokeDashArray=list(style.dash) if style.dash else None, strokeLineCap=1))
+    d.add(_line(x, y_from, x, y_to + head - 0.5, style))
     d.add(Polygon([x - 3.5, y_to + head, x + 3.5, y_to + head, x, y_to], fillColor=ARROW, strokeColor=ARROW,
                   strokeWidth=0.5))
 
@@ -82,10 +82,16 @@ def _legend(models: list[str | None], width: float) -> tuple[list[str], list[lis
     return caption, rows
 
 
+def _line(x1: float, y1: float, x2: float, y2: float, style: LineStyle) -> PolyLine:
+    # An open PolyLine, not a Line: the SVG export closes a Line's path, and the stroke
+    # running back over it fills the gaps of a dash pattern.
+    return PolyLine([x1, y1, x2, y2], strokeColor=ARROW, strokeWidth=style.width, fillColor=None,
+                    strokeDashArray=list(style.dash) if style.dash else None, strokeLineCap=1)
+
+
 def _sample(d: Drawing, x: float, y: float, model: str | None) -> None:
     style = MODELS[model]
-    d.add(Line(x, y + 3, x + SAMPLE_W, y + 3, strokeColor=ARROW, strokeWidth=style.width,
-               strokeDashArray=list(style.dash) if style.dash else None, strokeLineCap=1))
+    d.add(_line(x, y + 3, x + SAMPLE_W, y + 3, style))
     d.add(String(x + SAMPLE_W + 5, y, style.legend, fontName=REGULAR, fontSize=LEGEND_SIZE, fillColor=INK))
 
 
@@ -113,13 +119,15 @@ def drawing(content: Content, width: float = 230, details: bool = False,
         detail: list[str] = []
         if details:
             text = flat(step.detail, numbers)
-            cited = ", ".join(str(numbers[r]) for r in step.refs if r in numbers)
+            cited = ", ".join(str(numbers[r]) for r in ascending(step.refs, numbers) if r in numbers)
             detail = wrap(text + (f" [{cited}]" if cited else ""), DETAIL_FONT, DETAIL_SIZE, width - text_x)
         rows.append((step, size, lines, box_h, detail, max(box_h, len(detail) * DETAIL_LEAD)))
     used = {step.shown_in for step in content.pathway[1:]}
     shown = [m for m in ("human", "mouse", "cell", None) if m is not None or m in used]
     last = stop >= len(content.pathway)
-    caption, legend = _legend(shown, width) if len(content.pathway) > 1 and last else ([], [])
+    # On its own (the deck's image) the legend lines up with the boxes, away from the image's edge.
+    legend_x = 0 if details else box_x
+    caption, legend = _legend(shown, width - 2 * legend_x) if len(content.pathway) > 1 and last else ([], [])
     legend_h = (len(caption) * 10.5 + len(legend) * 13 + 10) if legend else 0
     height = sum(row[-1] for row in rows) + GAP * max(len(rows) - 1 + lead_in, 0) + legend_h
     d = Drawing(width, height, initialFontName=REGULAR, initialFontSize=DETAIL_SIZE)  # not Helvetica
@@ -151,12 +159,12 @@ def drawing(content: Content, width: float = 230, details: bool = False,
         top -= row_h + GAP
     y = legend_h - 10 - LEGEND_SIZE
     for line in caption:
-        d.add(String(0, y, line, fontName=ITALIC, fontSize=LEGEND_SIZE, fillColor=MUTED))
+        d.add(String(legend_x, y, line, fontName=ITALIC, fontSize=LEGEND_SIZE, fillColor=MUTED))
         y -= 10.5
     for entries in legend:
         y -= 2.5
         for x, model in entries:
-            _sample(d, x, y, model)
+            _sample(d, legend_x + x, y, model)
         y -= 10.5
     return d
 

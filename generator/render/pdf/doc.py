@@ -13,12 +13,13 @@ import datetime as dt
 import io
 
 from reportlab.pdfbase.pdfdoc import PDFInfo, PDFString
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from generator.render.pdf.blocks import Outlined
 from generator.render.pdf import reuse
 from generator.render.pdf.fonts import ITALIC, REGULAR
+from generator.render.pdf.para import Paragraph
 from generator.render.pdf.styles import FOOT_BAND, HEAD_BAND, MARGIN, MUTED, RULE, styles
 from generator.render.pdf.text import clip
 

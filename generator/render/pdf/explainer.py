@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from typing import Iterable
 
-from reportlab.platypus import CondPageBreak, HRFlowable, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, HRFlowable, Spacer
 
 from generator import __version__, buildkey
 from generator.errors import Problem
@@ -20,13 +20,16 @@ from generator.model import Content, Document
 from generator.render import FORMATS, Options, release_time
 from generator.render.markup import paragraphs, to_reportlab
 from generator.render.pdf.blocks import panel, prose
-from generator.render.pdf.claims import evidence_table, verdict_legend
+from generator.render.pdf.claims import VerdictBar, evidence_table, verdict_legend
 from generator.render.pdf.diagram import DETAIL_FONT, LABEL_FONT, drawing
 from generator.render.pdf.doc import Explainer, Heading, contents
 from generator.render.pdf.fonts import ITALIC, Drawn, glyph_problems, in_paragraph, raise_problems, register
+from generator.render.pdf.para import Paragraph
 from generator.render.pdf.styles import (ACCENT, FOOT_BAND, HEAD_BAND, LINK, MARGIN, NOTICE, NOTICE_EDGE, PAGE_SIZES,
                                          PANEL, styles)
 from generator.render.pdf.text import esc, flat
+from generator.render.sorting import alphabetical
+from generator.render.verdicts import verdict_counts
 
 CORRECTIONS = "corrections"  # the section printed right after the evidence table
 
@@ -167,21 +170,29 @@ def story(content: Content, width: float, limit: float) -> list:
     if content.pathway:
         out += [fixed("The proposed mechanism, step by step", "x-mechanism"), *mechanism(content, width, limit)]
     if content.claims:
-        legend, claims = verdict_legend(width, limit), evidence_table(content, width, limit, rich, number)
-        # Start a new page only if the heading, legend and first row would not fit on this one;
-        # keeping the whole table together would waste the rest of the page.
-        need = 60 + sum(legend.estimated_heights) + legend.spaceAfter + sum(claims.estimated_heights[:2])
-        out += [CondPageBreak(need), fixed("Claim by claim: what the evidence shows", "x-claims"), legend, claims]
+        counts = verdict_counts(content)
+        glance = VerdictBar(counts, width)
+        legend = verdict_legend(width, limit, dict(counts))
+        claims = evidence_table(content, width, limit, rich, number)
+        # The heading, the figure and the legend start a new page only if they would not fit on
+        # this one; the table follows wherever its header and first lines fit (repeating the header).
+        h1 = s["h1"]
+        need = h1.spaceBefore + h1.leading + h1.spaceAfter + glance.height + glance.spaceAfter + sum(legend.estimated_heights) + legend.spaceAfter
+        out += [CondPageBreak(need), fixed("Claim by claim: what the evidence shows", "x-claims"), glance, legend,
+                claims]
     for section in corrections:
         out += [heading(section.heading, f"s-{section.id}")] + prose(section.body, rich, s["bodyleft"], s["item"])
     if content.glossary:
         out.append(fixed("Glossary", "x-glossary"))
-        for g in content.glossary:
+        for g in alphabetical(content.glossary):
             out += prose(g.definition, rich, s["glossary"], s["glossaryitem"], lead=f"<b>{rich(g.term)}</b>\u2003",
                          more=s["glossarymore"])
     if content.references:
         out.append(fixed("References", "x-references"))
-        out += [reference(r, n, rich) for n, r in enumerate(content.references, 1)]
+        refs = [reference(r, n, rich) for n, r in enumerate(content.references, 1)]
+        for ref in refs[-3:-1]:
+            ref.keepWithNext = 1  # the last page never holds a single reference
+        out += refs
     closing_lines = ([Paragraph(rich(a.notice), s["notice"])] if a.notice else []) + (
         [Paragraph(esc(f"The evidence was last checked on {long_date(a.checked)}."), s["notice"])]
         if a.checked else [])

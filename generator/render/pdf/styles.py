@@ -11,6 +11,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
 from generator.render.pdf.fonts import BOLD, ITALIC, REGULAR
+from generator.render.pdf.para import hyphenate
+from generator.render.verdicts import EVIDENCE_WORDS, VERDICT_MEANINGS, VERDICT_WORDS  # noqa: F401 (re-exported)
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 # Nothing is printed in this band: home printers cannot reach the paper's edge.
@@ -34,50 +36,45 @@ VERDICT_TINTS = {
     "overstated": colors.HexColor("#fbe3cf"),
     "unsupported": colors.HexColor("#f6dada"),
 }
-VERDICT_WORDS = {"supported": "Supported", "imprecise": "Imprecise", "overstated": "Overstated",
-                 "unsupported": "Unsupported"}
-VERDICT_MEANINGS = {
-    "supported": "the evidence backs the wording",
-    "imprecise": "a true core, but the wording, scope or mechanism is off",
-    "overstated": "goes further than the evidence, for example from mice to people",
-    "unsupported": "no evidence found, or the evidence points the other way",
-}
-EVIDENCE_WORDS = {"human-trial": "Human trials", "human-observational": "Human observational",
-                  "animal": "Animal studies", "cell": "Cell studies", "review": "Reviews",
-                  "none": "None found"}
-
-
 @lru_cache(maxsize=None)
 def styles() -> dict[str, ParagraphStyle]:
+    # Hyphenation keeps justified lines even where a long word would move whole, and URLs
+    # break where a line would run more than a third empty.  No paragraph leaves a single
+    # line alone at a page's top or bottom.
     body = ParagraphStyle("body", fontName=REGULAR, fontSize=10.5, leading=15, alignment=TA_JUSTIFY,
-                          textColor=INK, spaceAfter=7, splitLongWords=1, bulletFontName=REGULAR)
-    cell = ParagraphStyle("cell", body, fontSize=8.6, leading=11.2, alignment=TA_LEFT, spaceAfter=0)
+                          textColor=INK, spaceAfter=7, splitLongWords=1, bulletFontName=REGULAR,
+                          hyphenationLang=hyphenate, embeddedHyphenation=0, uriWasteReduce=0.3,
+                          allowWidows=0, allowOrphans=0)
+    heading = ParagraphStyle("heading", body, hyphenationLang="", uriWasteReduce=0)  # breaks between words
+    cell = ParagraphStyle("cell", body, fontSize=8, leading=10, alignment=TA_LEFT, spaceAfter=0)
     small = ParagraphStyle("small", body, fontSize=9, leading=12.5, alignment=TA_LEFT, spaceAfter=4)
     return {
         "body": body,
         # Run-in bold quotes followed by justified text leave wide gaps; such sections align left.
         "bodyleft": ParagraphStyle("bodyleft", body, alignment=TA_LEFT),
-        "kicker": ParagraphStyle("kicker", body, fontSize=8.5, leading=11, textColor=MUTED, spaceAfter=4,
+        "kicker": ParagraphStyle("kicker", heading, fontSize=8.5, leading=11, textColor=MUTED, spaceAfter=4,
                                  alignment=TA_LEFT),
-        "title": ParagraphStyle("title", body, fontName=BOLD, fontSize=23, leading=28, textColor=ACCENT,
+        "title": ParagraphStyle("title", heading, fontName=BOLD, fontSize=23, leading=28, textColor=ACCENT,
                                 alignment=TA_LEFT, spaceAfter=4),
-        "subtitle": ParagraphStyle("subtitle", body, fontName=ITALIC, fontSize=12.5, leading=17,
+        "subtitle": ParagraphStyle("subtitle", heading, fontName=ITALIC, fontSize=12.5, leading=17,
                                    textColor=MUTED, alignment=TA_LEFT, spaceAfter=10),
-        "summary": ParagraphStyle("summary", body, fontSize=11.5, leading=16.5, alignment=TA_LEFT,
+        "summary": ParagraphStyle("summary", heading, fontSize=11.5, leading=16.5, alignment=TA_LEFT,
                                   spaceBefore=8, spaceAfter=12),
-        "h1": ParagraphStyle("h1", body, fontName=BOLD, fontSize=14.5, leading=19, textColor=ACCENT,
+        "h1": ParagraphStyle("h1", heading, fontName=BOLD, fontSize=14.5, leading=19, textColor=ACCENT,
                              alignment=TA_LEFT, spaceBefore=16, spaceAfter=7, keepWithNext=1),
-        "panelhead": ParagraphStyle("panelhead", body, fontName=BOLD, fontSize=11.5, leading=15,
+        "panelhead": ParagraphStyle("panelhead", heading, fontName=BOLD, fontSize=11.5, leading=15,
                                     textColor=ACCENT, alignment=TA_LEFT, spaceAfter=0),
         "takeaway": ParagraphStyle("takeaway", body, fontSize=10.5, leading=14.5, alignment=TA_LEFT,
                                    leftIndent=16, bulletIndent=0, bulletFontName=BOLD, bulletFontSize=10.5, spaceAfter=0,
                                    bulletColor=ACCENT),
         "notice": ParagraphStyle("notice", small, fontName=ITALIC, textColor=INK, spaceAfter=0),
         "cell": cell,
-        "cellhead": ParagraphStyle("cellhead", cell, fontName=BOLD, textColor=INK),
-        "cellnote": ParagraphStyle("cellnote", cell, fontName=ITALIC, fontSize=8, leading=10.5,
-                                   textColor=MUTED, spaceBefore=3),
-        "legend": ParagraphStyle("legend", cell, fontSize=8, leading=10.5),
+        "cellhead": ParagraphStyle("cellhead", cell, fontName=BOLD, textColor=INK, hyphenationLang=""),
+        # Short labels (verdict, evidence level) break between words only.
+        "celllabel": ParagraphStyle("celllabel", cell, hyphenationLang=""),
+        "cellnote": ParagraphStyle("cellnote", cell, fontName=ITALIC, fontSize=7.5, leading=9.5,
+                                   textColor=MUTED, spaceBefore=2),
+        "legend": ParagraphStyle("legend", cell, fontSize=8, leading=10.5, hyphenationLang=""),
         "glossary": ParagraphStyle("glossary", body, alignment=TA_LEFT, leftIndent=14, firstLineIndent=-14,
                                    spaceAfter=5),
         # Paragraphs and list items after the first line of a glossary entry, under its hanging indent.
@@ -87,6 +84,6 @@ def styles() -> dict[str, ParagraphStyle]:
                                        spaceAfter=2.5),
         "reference": ParagraphStyle("reference", small, leftIndent=22, bulletIndent=0, bulletFontSize=9,
                                     spaceAfter=5),
-        "toc": ParagraphStyle("toc", body, alignment=TA_LEFT, fontSize=10, leading=14.5, rightIndent=28,
+        "toc": ParagraphStyle("toc", heading, alignment=TA_LEFT, fontSize=10, leading=14.5, rightIndent=28,
                               spaceAfter=0),
     }

@@ -1,0 +1,114 @@
+"""The deck's cards as Anki shows them: its templates filled with each note's fields.
+
+Only the template language the deck's note types use is implemented:
+``{{Field}}``, ``{{#Field}}…{{/Field}}``, ``{{^Field}}…{{/Field}}``,
+``{{FrontSide}}`` and ``{{cloze:Field}}``, with Anki's rules for which cards a
+note makes (a card whose front renders empty is not made; a cloze note makes one
+card per deletion number).  The ``anki`` library renders cards only inside a
+collection, so it cannot do this at build time; the tests compare every card
+rendered here with the one Anki renders after importing the deck.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.render.anki import MODELS, NoteSpec
+
+_TAG = re.compile(r"\{\{([#^/]?)([^{}]*?)\}\}")
+# Anki treats a field as empty when it holds only whitespace, line breaks or empty divs.
+_EMPTY = re.compile(r"(?:\s|&nbsp;|<br\s*/?>|</?div>)*", re.IGNORECASE)
+# Our cloze fields hold no braces but the deletions' own (the deck escapes every other brace).
+_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)\}\}", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class CardView:
+    note: NoteSpec
+    ordinal: int  # 1-based, as Anki numbers a note's cards
+    template: str  # the card type's name
+    question: str  # HTML, without the stylesheet Anki puts before it
+    answer: str
+
+
+def attribute(text: str) -> str:
+    """An attribute value encoded as Anki encodes a cloze's answer (``data-cloze``)."""
+    named = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+    return "".join(c if (c.isascii() and c.isalnum()) or ord(c) > 0xFF else named.get(c, f"&#x{ord(c):X};")
+                   for c in text)
+
+
+def is_empty(value: str) -> bool:
+    return _EMPTY.fullmatch(value) is not None
+
+
+def _cloze(text: str, ordinal: int, answer: bool) -> str:
+    def one(match: re.Match) -> str:
+        number = int(match.group(1))
+        body, _, hint = match.group(2).partition("::")
+        if number != ordinal:
+            return f'<span class="cloze-inactive" data-ordinal="{number}">{body}</span>'
+        if answer:
+            return f'<span class="cloze" data-ordinal="{number}">{body}</span>'
+        shown = f"[{hint}]" if hint else "[...]"
+        return (f'<span class="cloze" data-cloze="{attribute(body)}" '
+                f'data-ordinal="{number}">{shown}</span>')
+
+    return _CLOZE.sub(one, text)
+
+
+def render(template: str, fields: dict[str, str], *, front_side: str = "", ordinal: int = 1,
+           answer: bool = False) -> str:
+    """``template`` filled with ``fields``; an unknown field renders empty, as in Anki."""
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # open sections: (field, shown)
+    pos = 0
+    for match in _TAG.finditer(template):
+        shown = all(s for _, s in stack)
+        if shown:
+            out.append(template[pos:match.start()])
+        pos = match.end()
+        kind, name = match.group(1), match.group(2).strip()
+        if kind in "#^" and kind:
+            present = not is_empty(fields.get(name, ""))
+            stack.append((name, present if kind == "#" else not present))
+        elif kind == "/":
+            if not stack or stack[-1][0] != name:
+                raise ValueError(f"template section {name!r} closed but not open")
+            stack.pop()
+        elif not shown:
+            continue
+        elif name == "FrontSide":
+            out.append(front_side)
+        elif name.startswith("cloze:"):
+            out.append(_cloze(fields.get(name[len("cloze:"):], ""), ordinal, answer))
+        else:
+            out.append(fields.get(name, ""))
+    if stack:
+        raise ValueError(f"template section {stack[-1][0]!r} not closed")
+    out.append(template[pos:])
+    return "".join(out)
+
+
+def cards(note: NoteSpec) -> list[CardView]:
+    """The cards Anki makes from ``note``, front and back."""
+    model = MODELS[note.kind]
+    fields = {f["name"]: value for f, value in zip(model.fields, note.fields)}
+    views = []
+    if note.kind == "cloze":
+        text = fields[model.fields[0]["name"]]
+        template = model.templates[0]
+        for ordinal in sorted({int(n) for n in re.findall(r"\{\{c(\d+)::", text)}):
+            question = render(template["qfmt"], fields, ordinal=ordinal)
+            views.append(CardView(note, ordinal, template["name"], question,
+                                  render(template["afmt"], fields, front_side=question, ordinal=ordinal,
+                                         answer=True)))
+        return views
+    for ordinal, template in enumerate(model.templates, 1):
+        question = render(template["qfmt"], fields)
+        if is_empty(question):
+            continue  # Anki makes no card whose front is empty
+        views.append(CardView(note, ordinal, template["name"], question,
+                              render(template["afmt"], fields, front_side=question, answer=True)))
+    return views

@@ -1,0 +1,81 @@
+"""Hyphenation of the explainer's paragraphs, with a fallback where ReportLab cannot break a line.
+
+Words of letters are hyphenated with pyphen's dictionary.  Compounds ("long-lived")
+are not broken inside: when ReportLab splits a paragraph across pages it rejoins
+broken words by stripping a trailing hyphen, so a compound broken after its own
+hyphen would print as "longlived" (ReportLab's ``embeddedHyphenation`` has the
+same flaw).
+
+ReportLab 5 does not cut the rest of an over-long word or URL once it has
+hyphenated or split the word's first part (the rest is exempt from
+``splitLongWords``), so that rest runs into the margin.  Such a paragraph is
+parsed and broken again without hyphenation, where ``splitLongWords`` cuts long
+words as before; every other paragraph keeps its hyphenation.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pyphen
+from reportlab.lib.enums import TA_JUSTIFY
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph as _Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText
+
+LANGUAGE = "en_GB"  # pyphen's dictionary for the explainer's language (the PDF's /Lang is en-GB)
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang=LANGUAGE, left=2, right=3)
+
+
+def hyphenate(word: str) -> list[tuple[str, str]]:
+    """Where ``word`` may break, as (head, tail) pairs; ReportLab adds the hyphen to the head."""
+    if "-" in word:
+        return []  # see the module docstring
+    return list(_dictionary().iterate(word))
+
+
+_PLAIN: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
+
+
+def _hyphenates(style: ParagraphStyle) -> bool:
+    return bool(getattr(style, "hyphenationLang", "") or getattr(style, "embeddedHyphenation", 0)
+                or getattr(style, "uriWasteReduce", 0))
+
+
+def plain_style(style: ParagraphStyle) -> ParagraphStyle:
+    """``style`` without hyphenation (one copy per style)."""
+    if id(style) not in _PLAIN:
+        _PLAIN[id(style)] = (style, ParagraphStyle(f"{style.name}-plain", style, hyphenationLang="",
+                                                    embeddedHyphenation=0, uriWasteReduce=0))
+    return _PLAIN[id(style)][1]
+
+
+def overfull(para, width, style: ParagraphStyle) -> bool:
+    """Whether a line of the broken paragraph is wider than its room, beyond the
+    word-space shrinking ReportLab allows justified lines."""
+    room = min(width) if isinstance(width, (list, tuple)) else width
+    shrink = (getattr(style, "spaceShrinkage", 0.05) or 0) if style.alignment == TA_JUSTIFY else 0
+    limit = -shrink * room - 1
+    for line in para.lines:
+        extra = line[0] if isinstance(line, tuple) else getattr(line, "extraSpace", 0)
+        if extra < limit:
+            return True
+    return False
+
+
+class Paragraph(_Paragraph):
+    def __init__(self, text, style=None, bulletText=None, frags=None, **kw):
+        self._source = text if frags is None else None
+        super().__init__(text, style, bulletText, frags, **kw)
+
+    def breakLines(self, width):
+        broken = super().breakLines(width)
+        if self._source is not None and _hyphenates(self.style) and overfull(broken, width, self.style):
+            # Hyphenation changes the parsed words in place, so parse the text afresh.
+            self._setup(self._source, plain_style(self.style), self.bulletText, None, cleanBlockQuotedText)
+            broken = super().breakLines(width)
+        return broken
