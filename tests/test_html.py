@@ -284,7 +284,7 @@ def test_card_preview_matches_anki_for_tricky_text(tmp_path):
                           "text": "Odd {{c1::é → 'q' & <x> [y] \"z\" a/b+c=d%::a & <hint>}} then "
                                   "{{c2::**bold** *it* NAD^{+}}} and {{c3::x_{2} ~!@#$^()-_}}",
                           "extra": "Extra & <e> [sound:x.mp3]"})
-    data["cards"].append({"id": "tricky-basic", "type": "reverse", "front": "F & <f> {{c1::no}} [$]x[/$]",
+    data["cards"].append({"id": "tricky-basic", "type": "reverse", "front": "F & <f> {x} [$]x[/$]",
                           "back": "B \\(x\\) <script>alert(1)</script>", "pathway": True})
     data["glossary"].append({"term": "A & <b>", "definition": "Defined [@" + data["references"][0]["id"] + "]",
                              "reverse": True})

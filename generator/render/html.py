@@ -19,7 +19,7 @@ from generator import __version__, buildkey
 from generator.inline import parse, plain
 from generator.model import Content, Document, Reference
 from generator.render import FORMATS, Options
-from generator.render.markup import paragraphs, to_html
+from generator.render.markup import to_html, to_html_blocks
 from generator.render.sorting import alphabetical, ascending
 from generator.render.verdicts import (EVIDENCE_WORDS, VERDICT_MARKS, VERDICT_MEANINGS, VERDICT_WORDS,
                                        verdict_counts)
@@ -89,7 +89,8 @@ th, td { text-align: left; vertical-align: top; padding: .45rem .5rem; border-bo
 thead th { background: var(--panel); border-top: 2px solid var(--ink); border-bottom: 1.5px solid var(--ink); }
 tbody th { font-weight: normal; }
 td.verdict { font-weight: bold; white-space: nowrap; }
-td p { margin: 0 0 .3rem; }
+td p, td div { margin: 0 0 .3rem; }
+.summary p:last-child, .notice p:last-child { margin-bottom: 0; }
 .note { font-style: italic; color: var(--muted); font-size: .95em; }
 dt { font-weight: bold; margin-top: .6rem; }
 dd { margin: 0 0 0 1.2rem; }
@@ -149,7 +150,12 @@ class Page:
         return to_html(text, cite=self.cite)
 
     def body(self, text: str) -> str:
-        return "".join(f"<p>{self.rich(p)}</p>" for p in paragraphs(text))
+        """Paragraphs and lists (generator.prose)."""
+        return to_html_blocks(text, cite=self.cite)
+
+    def block(self, text: str) -> str:
+        """A field that is usually one paragraph: inline HTML then, else its paragraphs and lists."""
+        return to_html_blocks(text, cite=self.cite, bare=True)
 
     def ref_links(self, refs) -> str:
         return ", ".join(f'<a class="cite" href="#ref-{esc(r)}">{self.numbers[r]}</a>'
@@ -176,7 +182,7 @@ def mechanism(content: Content, p: Page) -> str:
     for n, step in enumerate(content.pathway):
         shown = f' <span class="shown">({SHOWN_IN[step.shown_in]})</span>' if n else ""
         refs = p.ref_links(step.refs)
-        steps.append(f"<li><strong>{p.rich(step.label)}</strong>{shown}: {p.rich(step.detail)}"
+        steps.append(f"<li><strong>{p.rich(step.label)}</strong>{shown}: {p.block(step.detail)}"
                      + (f" [{refs}]" if refs else "") + "</li>")
     caption = ("The proposed mechanism, one box per step. Each arrow shows the strongest kind of study "
                "behind that step: a solid line for humans, dashed for mice, dotted for cells. "
@@ -204,13 +210,13 @@ def claims_table(content: Content, p: Page) -> str:
     head = ["The article says", "Verdict", "Evidence", "What the evidence shows", "References"]
     rows = []
     for claim in content.claims:
-        note = f'<p class="note">{p.rich(claim.note)}</p>' if claim.note else ""
+        note = f'<div class="note">{p.block(claim.note)}</div>' if claim.note else ""
         rows.append(
             f'<tr id="claim-{esc(claim.id)}"><th scope="row">“{esc(claim.quote)}”</th>'
             f'<td class="verdict v-{claim.verdict}"><span class="mark" aria-hidden="true">'
             f'{VERDICT_MARKS[claim.verdict]}</span> {VERDICT_WORDS[claim.verdict]}</td>'
             f'<td>{esc(EVIDENCE_WORDS[claim.evidence])}</td>'
-            f'<td><p>{p.rich(claim.statement)}</p>{note}</td><td>{p.ref_links(claim.refs)}</td></tr>')
+            f'<td><div>{p.block(claim.statement)}</div>{note}</td><td>{p.ref_links(claim.refs)}</td></tr>')
     header = "".join(f'<th scope="col">{h}</th>' for h in head)
     return ('<div class="table-wrap" role="region" aria-labelledby="x-claims-caption" tabindex="0">'
             '<table><caption id="x-claims-caption">Each claim of the article: its words, the verdict, the '
@@ -230,7 +236,7 @@ def reference(r: Reference, p: Page) -> str:
     if r.url:
         text += f' <a href="{esc(r.url)}">{esc(r.url)}</a>'
     if r.note:
-        text += f" <i>{p.rich(r.note)}</i>"
+        text += f" <i>{p.rich(r.note)}</i>"  # a reference note is one line
     return f'<li id="ref-{esc(r.id)}">{text}</li>'
 
 
@@ -242,7 +248,7 @@ def page(doc: Document, key: str = "") -> str:
     main: list[str] = []
 
     if content.takeaways:
-        items = "".join(f"<li>{p.rich(t.text)}</li>" for t in content.takeaways)
+        items = "".join(f"<li>{p.block(t.text)}</li>" for t in content.takeaways)
         main.append(_section("x-takeaways", "Key takeaways", f"<ol>{items}</ol>", "takeaways"))
     contents_at = len(main)  # the contents follow the takeaways, as in the PDF
     corrections = [s for s in content.sections if s.id == CORRECTIONS]
@@ -261,7 +267,7 @@ def page(doc: Document, key: str = "") -> str:
         main.append(_section(f"s-{s.id}", p.rich(s.heading), p.body(s.body)))
     if content.glossary:
         toc.append(("x-glossary", "Glossary"))
-        entries = "".join(f"<dt>{p.rich(g.term)}</dt><dd>{p.rich(g.definition)}</dd>"
+        entries = "".join(f"<dt>{p.rich(g.term)}</dt><dd>{p.block(g.definition)}</dd>"
                           for g in alphabetical(content.glossary))
         main.append(_section("x-glossary", "Glossary", f"<dl>{entries}</dl>"))
     if content.references:
@@ -279,16 +285,16 @@ def page(doc: Document, key: str = "") -> str:
     header = [f'<p class="kicker">{esc(kicker)}</p>', f"<h1>{p.rich(a.title)}</h1>"]
     if a.subtitle:
         header.append(f'<p class="subtitle">{p.rich(a.subtitle)}</p>')
-    header.append(f'<p class="summary">{p.rich(a.summary)}</p>')
+    header.append(f'<div class="summary">{p.body(a.summary)}</div>')
     if a.notice:
-        header.append(f'<p class="notice" role="note">{p.rich(a.notice)}</p>')
+        header.append(f'<div class="notice" role="note">{p.body(a.notice)}</div>')
     if toc:
         links = "".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in toc)
         main.insert(contents_at, f'<nav aria-labelledby="contents-h"><h2 id="contents-h">Contents</h2>'
                                  f'<ol>{links}</ol></nav>')
     closing = []
     if a.notice:
-        closing.append(f"<p>{p.rich(a.notice)}</p>")
+        closing.append(p.body(a.notice))
     if a.checked:
         closing.append(f"<p>{esc(f'The evidence was last checked on {long_date(a.checked)}.')}</p>")
     closing.append(f"<p>{esc(f'Content version {a.version.isoformat()}. Made with studygen {__version__}.')}</p>")
