@@ -21,7 +21,7 @@ from generator.load import load
 from generator.render import Options, cardview
 from generator.render import anki as anki_render
 from generator.render.html import render
-from tests import browser
+from tests import chromium as browser
 from tests.conftest import CONTENT, import_apkg, starter, write_content
 
 NS = "{http://www.w3.org/1999/xhtml}"

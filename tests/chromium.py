@@ -1,5 +1,7 @@
 """A headless Chromium driven over the DevTools protocol, for tests of the HTML edition.
 
+axe-core, the accessibility checker run in it, is installed from npm into tests/browser/.
+
 Chromium (Debian's ``chromium`` package) is started with its own throw-away
 profile, no network services and a remote-debugging port; this module speaks
 the protocol over a websocket (the ``websocket-client`` package), collects
@@ -12,7 +14,6 @@ from __future__ import annotations
 import base64
 import itertools
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -164,6 +165,3 @@ def axe_missing() -> str | None:
         return f"axe-core not installed; install it with: npm ci --prefix {AXE.parents[2]}"
     return None
 
-
-def environment_note() -> str:
-    return os.environ.get("CI", "")
