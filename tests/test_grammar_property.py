@@ -165,6 +165,15 @@ def expected_cards(data: dict, numbers: dict[str, set[int]]) -> int:
     return total
 
 
+def printed_fronts(path: Path) -> int:
+    import pypdfium2 as pdfium
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return sum(page.get_textpage().get_text_range().count("· question") for page in pdf)
+    finally:
+        pdf.close()
+
+
 def invoke(*args: str):
     result = CliRunner().invoke(main, list(args))
     assert result.exit_code != 70, result.output
@@ -201,6 +210,8 @@ def test_every_markup_in_every_field(case):
             assert said and int(said.group(1)) == len(cards), built.output
             if not hostile:
                 assert len(cards) == expected_cards(data, numbers)
+            # the printed sheets hold the same cards: each front carries "<deck> · question"
+            assert printed_fronts(out / "nmn-autophagy-cards.pdf") == len(cards)
             for card in cards:
                 question = card.question()
                 assert "No cloze" not in question and "Please either add" not in question, question
