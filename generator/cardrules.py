@@ -177,9 +177,15 @@ def _same(a: str, b: str) -> bool:
 
 
 def _contains(stems, word: str) -> bool:
-    if word in stems:
-        return True
-    return len(word) >= 5 and any(_same(word, s) for s in stems)
+    """Whether some stem in ``stems`` is ``_same`` as ``word``."""
+    return word in _near(frozenset(stems)) or any(
+        len(word) - cut >= 5 and word[:-cut] in stems for cut in (1, 2))
+
+
+@lru_cache(maxsize=4096)
+def _near(stems: frozenset) -> frozenset:
+    """The stems and their forms one or two letters shorter (at least five letters long)."""
+    return stems | {s[:-cut] for s in stems for cut in (1, 2) if len(s) - cut >= 5}
 
 
 def _acronym_in(acronym: str, text: str) -> bool:
@@ -373,7 +379,7 @@ def _given_away(prompt: str, answer: str) -> bool:
     wanted = list(dict.fromkeys(content_words(answer)))
     if not wanted:
         return False
-    have = set(content_words(prompt, parts=True))
+    have = frozenset(content_words(prompt, parts=True))
     originals = {stem(w): w for w in words(answer)}
     shown = sum(1 for w in wanted if _contains(have, w)
                 or (originals.get(w, "").isupper() and _acronym_in(originals[w], prompt)))
