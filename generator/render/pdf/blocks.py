@@ -119,7 +119,7 @@ def table(rows: list[list], widths: list[float], commands: list, *, limit: float
     text height): then splitting inside rows is the only way to print it.
 
     With ``split_rows`` (points), a row may also continue on the next page when at
-    least that much of it fits on each side of the break, so tall rows fill pages."""
+    least that much of it fits on the first, so tall rows fill pages."""
     heights = [max(_height(cell, w - 2 * padding) for cell, w in zip(row, widths)) + 2 * padding for row in rows]
     head = sum(heights[:header])
     too_tall = any(head + h > limit for h in heights[header:])

@@ -79,8 +79,9 @@ def evidence_table(content: Content, width: float, limit: float, rich: Callable[
     refs_w = min(refs_w + 2 * PAD + 1, width * 0.12)
     text_w = width - verdict_w - evidence_w - refs_w
     widths = [text_w * 0.4, verdict_w, evidence_w, text_w * 0.6, refs_w]
-    # A tall row may continue on the next page (under the repeated header) when at
-    # least three lines of it stand on each side, rather than leave a page part empty.
+    # A tall row may continue on the next page (under the repeated header) when at least
+    # three lines of it fit on the first, rather than leave a page part empty; widow and
+    # orphan control keeps two lines of each of its paragraphs on either page.
     return table(rows, widths, commands, limit=limit, header=1, split_rows=3 * cell.leading + 2 * PAD)
 
 
