@@ -38,7 +38,7 @@ def main(content: Path) -> None:
     phase("cards: render the card sheets", lambda: cards.render(doc, options))
     anki = phase("anki: import (genanki)", lambda: importlib.import_module("generator.render.anki"))
     phase("anki: render the deck", lambda: anki.render(doc, options))
-    phase("anki: of which diagram media (again, warm)", lambda: anki.media(doc))
+    phase("anki: diagram media again (font subsets cached)", lambda: anki.media(doc))
     print(json.dumps(times))
 
 
