@@ -129,15 +129,22 @@ def _style(size: float) -> ParagraphStyle:
 
 
 @lru_cache(maxsize=4096)  # check and build measure the same faces in one process
-def _fit_size(markup: str, width: float, height: float) -> float | None:
-    """The largest size from MAX_SIZE down to MIN_SIZE at which the text fits its box."""
+def _fitted(markup: str, width: float, height: float) -> tuple[Paragraph, float] | None:
+    """The text at the largest size from MAX_SIZE down to MIN_SIZE that fits its box, and its height."""
     size = MAX_SIZE
     while size >= MIN_SIZE:
-        _, used = Paragraph(markup, _style(size)).wrap(width, height)
+        para = Paragraph(markup, _style(size))
+        _, used = para.wrap(width, height)
         if used <= height:  # splitLongWords breaks words wider than the card
-            return size
+            return para, used
         size -= 0.5
     return None
+
+
+def _fit_size(markup: str, width: float, height: float) -> float | None:
+    """The largest size from MAX_SIZE down to MIN_SIZE at which the text fits its box."""
+    fitted = _fitted(markup, width, height)
+    return fitted[0].style.fontSize if fitted else None
 
 
 def _box(g: Grid, card: StudyCard, back: bool) -> tuple[float, float, Paragraph | None, float]:
@@ -148,13 +155,11 @@ def _box(g: Grid, card: StudyCard, back: bool) -> tuple[float, float, Paragraph 
 
 
 def _fit(markup: str, width: float, height: float, card: StudyCard) -> tuple[Paragraph, float]:
-    size = _fit_size(markup, width, height)
-    if size is None:
+    fitted = _fitted(markup, width, height)  # the paragraph that fitted is the one drawn
+    if fitted is None:
         raise RenderError(f"card {card.label!r} is too long to fit a printed card at {MIN_SIZE:g} pt; "
                           "shorten it or print fewer cards per page (--cards-per-page)")
-    para = Paragraph(markup, _style(size))
-    _, used = para.wrap(width, height)
-    return para, used
+    return fitted
 
 
 def _source(card: StudyCard, width: float) -> tuple[Paragraph | None, float]:
