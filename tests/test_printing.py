@@ -154,3 +154,17 @@ def test_readme_lists_the_card_counts_that_work():
     a4 = [int(n) for n in listed.group(1).split(",")]
     assert a4 == grid_counts("a4")
     assert [n for n in a4 if n != int(listed.group(2))] == grid_counts("letter")
+
+
+def test_a_card_too_long_because_of_its_source_line_says_so(tmp_path):
+    """The printed back's source line cites references by their short form; an author list
+    the short-citation rule cannot shorten makes it long, and the message points at `short`."""
+    data = starter()
+    data["references"][0]["authors"] = " ".join(["Consortium"] * 300)  # no commas: one corporate author
+    path = content_with(tmp_path, lambda d: d.update(data))
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    assert "would fit without the source line below it" in result.output and "`short`" in result.output
+    data["references"][0]["short"] = "The Consortium"
+    path = content_with(tmp_path, lambda d: d.update(data))
+    assert run("check", str(path)).exit_code == 0

@@ -22,7 +22,7 @@ from reportlab.platypus import Paragraph
 
 from generator import __version__, buildkey
 from generator.errors import Problem, RenderError, UsageError
-from generator.inline import Cloze, parse, plain
+from generator.inline import Cloze, cites, parse, plain
 from generator.model import Document
 from generator.render import FORMATS, Options, release_time
 from generator.render.markup import reportlab_lines, to_reportlab
@@ -251,11 +251,28 @@ def check(doc: Document, options: Options) -> list[Problem]:
                 too_long.setdefault(f"{keys[card.note]}.{parts[0][0]}", (card, back, face))
     problems = glyph_problems(drawn.items())
     paper = "A4" if options.page_size == "a4" else options.page_size.capitalize()
+    refs = {r.id: i for i, r in enumerate(content.references)}
+    for where, (card, back, face) in list(too_long.items()):
+        # A card that fits once its citations are short is too long because of a reference.
+        bare = "<br/><br/>".join(m for _, m in _parts(card, back, lambda ref: "(x)"))
+        texts = (card.front, card.back, card.extra or "")
+        cited = [ref for ref in dict.fromkeys(r for t in texts for r in cites(parse(t, cloze=card.kind == "cloze")))
+                 if ref in refs]
+        if cited and _fit_size(bare, *_box(g, card, back)[:2]) is not None:
+            del too_long[where]
+            for ref in cited:
+                problems.append(Problem(f"references[{refs[ref]}](id={ref}).authors",
+                                        f"its short citation on printed card {where} makes the card too long; "
+                                        "give the reference a `short` form (such as short = \"Lee and Guarente\")"))
     for where, (card, back, face) in too_long.items():
         fits = [n for n in grid_counts(options.page_size)[::-1] if n < options.cards_per_page
                 and _fit_size(face, *_box(grid(page, n), card, back)[:2]) is not None]
         advice = (f", or print fewer cards per page (it fits at --cards-per-page {fits[0]})" if fits
                   else " (it does not fit even one card per page)")
+        inner_w, inner_h, _, source_h = _box(g, card, back)
+        if source_h and _fit_size(face, inner_w, inner_h + source_h) is not None:
+            advice += (f"; it would fit without the source line below it ({clip(card.source, REGULAR, 9, 300)}), "
+                       "which a reference's `short` form can shorten")
         problems.append(Problem(where, f"too long for a printed card at {options.cards_per_page} cards per "
                                        f"{paper} page, even at {MIN_SIZE:g} pt; shorten it{advice}"))
     return problems
