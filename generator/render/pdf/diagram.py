@@ -59,6 +59,18 @@ def _label(text: str, width: float) -> tuple[float, list[str]]:
     return LABEL_SIZES[-1], wrap(text, LABEL_FONT, LABEL_SIZES[-1], width)
 
 
+def _box(label: str, box_w: float) -> tuple[float, list[str], float]:
+    """Label size, label lines and height of a step's box."""
+    size, lines = _label(label, box_w - 2 * BOX_PAD)
+    return size, lines, max(len(lines) * size * 1.2 + 2 * BOX_PAD, 30)
+
+
+def box_height(content: Content, index: int, width: float) -> float:
+    """Height of step ``index``'s box in the detailed drawing ``width`` wide."""
+    numbers = {r.id: n for n, r in enumerate(content.references, 1)}
+    return _box(flat(content.pathway[index].label, numbers), min(180.0, width * 0.37))[2]
+
+
 def _arrow(d: Drawing, x: float, y_from: float, y_to: float, model: str | None) -> None:
     style = MODELS[model]
     head = 6
@@ -114,8 +126,7 @@ def drawing(content: Content, width: float = 230, details: bool = False,
     text_x = box_w + 18
     rows = []
     for step in steps:
-        size, lines = _label(flat(step.label, numbers), box_w - 2 * BOX_PAD)
-        box_h = max(len(lines) * size * 1.2 + 2 * BOX_PAD, 30)
+        size, lines, box_h = _box(flat(step.label, numbers), box_w)
         detail: list[str] = []
         if details:
             text = flat(step.detail, numbers)

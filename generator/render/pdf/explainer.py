@@ -21,7 +21,7 @@ from generator.render import FORMATS, Options, release_time
 from generator.render.markup import paragraphs, to_reportlab
 from generator.render.pdf.blocks import panel, prose
 from generator.render.pdf.claims import VerdictBar, evidence_table, verdict_legend
-from generator.render.pdf.diagram import DETAIL_FONT, LABEL_FONT, drawing
+from generator.render.pdf.diagram import DETAIL_FONT, LABEL_FONT, box_height, drawing
 from generator.render.pdf.doc import Explainer, Heading, contents
 from generator.render.pdf.fonts import ITALIC, Drawn, glyph_problems, in_paragraph, raise_problems, register
 from generator.render.pdf.para import Paragraph
@@ -237,10 +237,11 @@ def _tall_steps(content: Content, options: Options) -> list[Problem]:
     for i, step in enumerate(content.pathway):
         need = drawing(content, width - 2 * MARGIN, details=True, part=(i, i + 1)).height * MIN_SCALE
         if need > room:
-            problems.append(Problem(f"pathway[{i}](id={step.id}).detail",
+            key = "label" if box_height(content, i, width - 2 * MARGIN) * MIN_SCALE > room else "detail"
+            problems.append(Problem(f"pathway[{i}](id={step.id}).{key}",
                                     f"too long to print beside its step of the diagram on one "
                                     f"{options.page_size.upper() if options.page_size == 'a4' else 'Letter'} page "
-                                    f"(it needs {need / room:.1f} pages); shorten it (or the label)"))
+                                    f"(it needs {need / room:.1f} pages); shorten it"))
     return problems
 
 
