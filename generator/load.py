@@ -36,8 +36,13 @@ def load_all(paths: Iterable[Path]) -> list[Document]:
     slugs: dict[str, Path] = {}
     for doc in documents:
         if doc.slug in slugs:
-            problems.setdefault(doc.path, []).append(Problem(
-                "article.slug", f"slug {doc.slug!r} is already used by {slugs[doc.slug]}"))
+            problem = Problem("article.slug", f"slug {doc.slug!r} is already used by {slugs[doc.slug]}")
+            try:
+                text = doc.path.read_text(encoding="utf-8-sig")
+                problem = _at(problem, Locator(text, tomllib.loads(text)))
+            except (OSError, ValueError):  # changed since it was loaded: no line rather than a wrong one
+                pass
+            problems.setdefault(doc.path, []).append(problem)
         slugs.setdefault(doc.slug, doc.path)
     if problems:
         raise ContentError(problems)
@@ -54,7 +59,7 @@ def load(path: Path) -> Document:
         if isinstance(article, dict) and isinstance(article.get("source"), str) and article["source"]:
             source_text, found = _read_source(path.parent / article["source"])
             problems += found
-        locator = Locator(text, raw)
+        locator = Locator.lazy(text, raw)  # lines are looked for only when something is reported
         problems += duplicates(raw, locator.line)
         problems += [_renumber(p, kept) for p in cross_check(content, source_text, identities(raw))]
     except RecursionError:

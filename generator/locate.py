@@ -137,6 +137,10 @@ class Locator:
                 if not (isinstance(raw.get(name), dict) and key in raw[name]):
                     del self._lines[(name, index, key)]
 
+    @classmethod
+    def lazy(cls, text: str, raw: dict[str, Any]) -> "_Lazy":
+        return _Lazy(text, raw)
+
     def line(self, where: str) -> int | None:
         """The line of ``where``: its key, else its entry's header (a missing key), else nothing."""
         match = _PATH.match(where)
@@ -152,3 +156,16 @@ class Locator:
         if key is not None and isinstance(entry, dict) and key in entry:
             return None  # the key is there, written in a way the scan does not read
         return self._lines.get((table, index, None))
+
+
+class _Lazy:
+    """A Locator built on first use: most loads report nothing and need no lines."""
+
+    def __init__(self, text: str, raw: dict[str, Any]):
+        self._args: tuple | None = (text, raw)
+        self._locator: Locator | None = None
+
+    def line(self, where: str) -> int | None:
+        if self._locator is None:
+            self._locator = Locator(*self._args)
+        return self._locator.line(where)

@@ -442,3 +442,13 @@ def test_any_broken_entries_give_problems_at_the_right_lines(tmp_path_factory, c
             headers = [n for n, line in enumerate(lines, 1) if line == f"[[{table}]]"]
             assert headers[int(index)] <= problem.line, (problem, text)
             assert int(index) + 1 == len(headers) or problem.line < headers[int(index) + 1], (problem, text)
+
+
+def test_a_slug_used_twice_is_reported_at_its_line(tmp_path):
+    first = write_content(tmp_path / "a", starter())
+    second = write_content(tmp_path / "b", starter(), name="twin.toml")
+    result = invoke("check", str(first), str(second))
+    assert result.exit_code == 1
+    line, message = located(result.output, second)["article.slug"]
+    assert message.startswith("slug 'nmn-autophagy' is already used by")
+    assert second.read_text(encoding="utf-8").splitlines()[line - 1] == 'slug = "nmn-autophagy"'
