@@ -44,9 +44,24 @@ Tag = Annotated[str, StringConstraints(pattern=TAG_PATTERN, max_length=200), Aft
 # Unicode reserves for a program's internal use; private-use characters (such as
 # U+F0B7, a bullet of Word's Symbol font), which mean nothing outside the program
 # that wrote them.  Surrogates cannot reach here: UTF-8 decoding and TOML refuse them.
-_BAD = ("\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ue000-\\uf8ff\\ufdd0-\\ufdef\\ufffe\\uffff"
-        + "".join(f"\\U{p:04X}FFFE\\U{p:04X}FFFF" for p in range(1, 15)) + "\\U000F0000-\\U0010FFFF")
-TEXT_PATTERN = f"^[^{_BAD}]*[^\\s{_BAD}][^{_BAD}]*$"
+# The pattern (also in `studygen schema`) names the BMP characters with \u escapes,
+# which every regex dialect of JSON Schema reads; the planes above are checked by
+# _text_characters, since ECMAScript patterns cannot name them without the u flag.
+_BAD_BMP = "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ue000-\\uf8ff\\ufdd0-\\ufdef\\ufffe\\uffff"
+_BAD = (_BAD_BMP + "".join(f"\\U{p:04X}FFFE\\U{p:04X}FFFF" for p in range(1, 15))
+        + "\\U000F0000-\\U0010FFFF")
+TEXT_PATTERN = f"^[^{_BAD_BMP}]*[^\\s{_BAD_BMP}][^{_BAD_BMP}]*$"
+_BAD_CHARACTER = re.compile(f"[{_BAD}]")
+
+
+def _text_characters(value: str) -> str:
+    if _BAD_CHARACTER.search(value):
+        raise ValueError(TEXT_RULE)
+    return value
+
+
+TEXT_RULE = "text must not hold control, private-use or noncharacter code points"
+_CHARACTERS = AfterValidator(_text_characters)
 
 
 @dataclass(frozen=True)
@@ -59,21 +74,13 @@ class Markup:
     cloze: bool = False
 
 
-Inline = Annotated[str, StringConstraints(pattern=TEXT_PATTERN), Markup()]
+Inline = Annotated[str, StringConstraints(pattern=TEXT_PATTERN), _CHARACTERS, Markup()]
 # Paragraphs separated by blank lines, "- " and "1. " lists (generator.prose).
-Prose = Annotated[str, StringConstraints(pattern=TEXT_PATTERN), Markup(blocks=True)]
-ClozeText = Annotated[str, StringConstraints(pattern=TEXT_PATTERN), Markup(blocks=True, cloze=True)]
+Prose = Annotated[str, StringConstraints(pattern=TEXT_PATTERN), _CHARACTERS, Markup(blocks=True)]
+ClozeText = Annotated[str, StringConstraints(pattern=TEXT_PATTERN), _CHARACTERS, Markup(blocks=True, cloze=True)]
 # Text without markup (names, quotes, keywords) obeys the same rule.
-Plain = Annotated[str, StringConstraints(pattern=TEXT_PATTERN)]
+Plain = Annotated[str, StringConstraints(pattern=TEXT_PATTERN), _CHARACTERS]
 
-
-def _text_characters(value: str) -> str:
-    if re.search(f"[{_BAD}]", value):
-        raise ValueError(TEXT_RULE)
-    return value
-
-
-TEXT_RULE = "text must not hold control, private-use or noncharacter code points"
 
 Verdict = Literal["supported", "imprecise", "overstated", "unsupported"]
 Evidence = Literal["human-trial", "human-observational", "animal", "cell", "review", "none"]
@@ -147,7 +154,8 @@ class GlossaryEntry(Strict):
 
 
 # A volume, issue or page range is a number or a short text such as "Suppl 2" or "e42357".
-Locator = Union[Annotated[int, Field(ge=0)], Annotated[str, StringConstraints(pattern=TEXT_PATTERN, max_length=40)]]
+Locator = Union[Annotated[int, Field(ge=0)],
+                Annotated[str, StringConstraints(pattern=TEXT_PATTERN, max_length=40), _CHARACTERS]]
 
 
 class Reference(Strict):

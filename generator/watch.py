@@ -75,7 +75,7 @@ def rebuild(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], option
         return False
     for doc in {id(o.doc): o.doc for o in outputs}.values():
         for problem in doc.warnings:
-            warn(f"warning: {doc.path}: {problem}")
+            warn(f"warning: {problem.located(doc.path)}")
     for output in outputs:
         if output.warning:
             warn(f"warning: {output.warning}")

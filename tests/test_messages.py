@@ -175,14 +175,15 @@ def test_toml_syntax_error_carries_its_line(tmp_path):
 # --- quotes ----------------------------------------------------------------------------
 
 def test_quote_message_shows_the_closest_passage_and_a_look_alike_dash(tmp_path):
-    source = SOURCE.read_text(encoding="utf-8")
-    passage = "Nicotinamide mononucleotide (NMN) is a key compound that supports ATP synthesis"
-    assert passage in source
-    path = variant(tmp_path, lambda d: d["claims"][0].update(quote=passage.replace("ATP synthesis", "ATP–synthesis")))
+    passage = "a set of longevity-associated enzymes"
+    assert passage in SOURCE.read_text(encoding="utf-8")
+    typed = passage.replace("-", "\u2013")
+    path = variant(tmp_path, lambda d: d["claims"][0].update(quote=typed))
     (found,) = [p for p in problems_of(path) if p.startswith("claims[0]")]
-    assert passage in found  # the closest passage, quoted
-    assert f"character {passage.index(' synthesis') + 1} of the quote" in found
-    assert "U+2013 EN DASH" in found and "a hyphen" not in found or "look alike" in found
+    assert f"the closest passage is {passage!r}" in found
+    assert f"character {passage.index('-') + 1} of the quote" in found
+    assert "U+2013 EN DASH" in found and "U+002D HYPHEN-MINUS" in found
+    assert "a hyphen and an en dash look alike" in found
 
 
 def test_quote_message_names_the_first_difference(tmp_path):
@@ -452,3 +453,11 @@ def test_a_slug_used_twice_is_reported_at_its_line(tmp_path):
     line, message = located(result.output, second)["article.slug"]
     assert message.startswith("slug 'nmn-autophagy' is already used by")
     assert second.read_text(encoding="utf-8").splitlines()[line - 1] == 'slug = "nmn-autophagy"'
+
+
+def test_schema_patterns_are_readable_by_json_schema_tools():
+    """ECMAScript regexes (editors' JSON Schema validators) read \\uXXXX but not \\UXXXXXXXX."""
+    import json
+    schema = invoke("schema").output
+    patterns = re.findall(r'"pattern": ("(?:[^"\\]|\\.)*")', schema)
+    assert patterns and not any("\\U" in json.loads(p) for p in patterns)
