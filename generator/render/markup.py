@@ -52,15 +52,12 @@ def anki_text(text: str, *, attribute: bool = False) -> str:
 
 
 def to_html(text: str | tuple[Node, ...], *, cite: CiteFn | None = None, cloze: bool = False,
-            anki: bool = False, deletion: Callable[[Cloze, str], str] | None = None) -> str:
+            anki: bool = False) -> str:
     """HTML for an Anki field (``anki``: with Anki's own syntax escaped, see ``anki_text``),
-    or for a web page.  Cloze deletions stay in Anki's ``{{cN::...}}`` syntax, unless
-    ``deletion`` draws them (a card preview: ``deletion(node, answer_html)``; a hint is
-    plain text, escape it)."""
-    cloze = cloze or deletion is not None
+    or for a web page.  Cloze deletions stay in Anki's ``{{cN::...}}`` syntax."""
     nodes = parse(text, cloze) if isinstance(text, str) else text
     leaf = anki_text if anki else (lambda t: html.escape(t, quote=True))
-    if cloze and cite is not None and deletion is None:
+    if cloze and cite is not None:
         cite = (lambda outer: lambda ref: outer(ref).translate(_CLOZE_SYNTAX))(cite)
 
     def keep_cloze(node: Cloze, inner: str) -> str:
@@ -68,7 +65,7 @@ def to_html(text: str | tuple[Node, ...], *, cite: CiteFn | None = None, cloze: 
         return f"{{{{c{node.number}::{inner}{hint}}}}}"
 
     return _walk(nodes, leaf, lambda k, inner: f"<{_HTML_TAGS[k]}>{inner}</{_HTML_TAGS[k]}>", cite,
-                 deletion or keep_cloze)
+                 keep_cloze)
 
 
 _RL_TAGS = {"b": "b", "i": "i", "sup": "super", "sub": "sub"}
@@ -84,15 +81,15 @@ def to_reportlab(text: str | tuple[Node, ...], *, cite: CiteFn | None = None,
 
 
 def to_html_blocks(text: str, *, cite: CiteFn | None = None, cloze: bool = False, bare: bool = False,
-                   anki: bool = False, deletion: Callable[[Cloze, str], str] | None = None) -> str:
+                   anki: bool = False) -> str:
     """HTML for multi-paragraph text (generator.prose): ``<p>`` paragraphs, ``<ul>``/``<ol>`` lists.
 
-    ``anki`` and ``deletion`` work as in ``to_html``.  With ``bare``, text that is a
+    ``cloze`` and ``anki`` work as in ``to_html``.  With ``bare``, text that is a
     single paragraph comes back as inline HTML without a ``<p>``, so one-line Anki fields
     stay as simple as before.
     """
     def one(unit: str) -> str:
-        return to_html(unit, cite=cite, cloze=cloze, anki=anki, deletion=deletion)
+        return to_html(unit, cite=cite, cloze=cloze, anki=anki)
 
     found = blocks(text)
     if bare and len(found) == 1 and isinstance(found[0], Paragraph):
