@@ -190,14 +190,17 @@ def test_every_font_is_embedded_and_none_is_standard(reader):
 def appears(needle: str, text: str, start: int = 0) -> int:
     """Where ``needle`` starts in ``text``, also when a table row split across two pages put
     other cells' text (and the repeated header) between its two parts; -1 if nowhere."""
-    at = text.find(needle, start)
-    if at >= 0:
-        return at
+    # The earliest place wins: the same words may also stand whole further on (a later
+    # section quoting the article), after a row split between pages.
+    found = [at] if (at := text.find(needle, start)) >= 0 else []
     for k in range(4, len(needle) - 3):
         head = text.find(needle[:k], start)
-        if head >= 0 and text.find(needle[k:], head + k) >= 0:
-            return head
-    return -1
+        if head < 0 or found and head >= min(found):
+            continue
+        gap = text.find(needle[k:], head + k)
+        if gap >= 0 and gap - (head + k) < 400:  # the rest of the row comes after the next page's header
+            found.append(head)
+    return min(found, default=-1)
 
 
 def test_text_has_headings_claims_glossary_and_references(built, shipped):

@@ -186,16 +186,39 @@ def test_no_widows_or_orphans_whatever_the_paragraph_lengths(tmp_path, size):
     assert widow_and_orphan_breaks(path, body_paragraphs(doc.content)) >= 3
 
 
-def test_pages_are_filled_unless_a_figure_follows(shipped_pdf):
-    """Every page but the last is nearly full, except before a page that opens with the
-    mechanism diagram (a figure that cannot be split)."""
+def test_pages_are_filled(shipped_pdf):
+    """Every page but the last is nearly full, also the page before the mechanism diagram
+    (the diagram splits between its steps to fill it)."""
     size, path = shipped_pdf
     pdf = pdfium.PdfDocument(str(path))
     for index in range(len(pdf) - 1):
-        following = page_lines(pdf[index + 1])
-        if following and following[0][1].startswith("The proposed mechanism"):
-            continue
         assert ink_fill(pdf[index]) > 0.8, f"{size} page {index + 1}"
+
+
+@pytest.mark.parametrize("size", ["a4", "letter"])
+@pytest.mark.parametrize("lines", [8, 22, 36])
+def test_the_diagram_splits_between_steps_to_fill_the_page(tmp_path, size, lines):
+    """Wherever the text before it ends, the diagram starts on that page with its heading and
+    at least two steps, or on the next page; every step is printed once, in order."""
+    data = starter()
+    steps = data["pathway"]
+    data["pathway"] = [dict(steps[i % len(steps)], id=f"p{i}", label=f"Step {i} of the chain") for i in range(8)]
+    data["sections"][0]["body"] = "\n\n".join(
+        f"Paragraph {k} on how cells recycle their worn parts, told plainly for any reader. " * 8
+        for k in range(lines))
+    path = tmp_path / "d.pdf"
+    path.write_bytes(render(load(write_content(tmp_path / "c", data)), Options(page_size=size)))
+    pdf = pdfium.PdfDocument(str(path))
+    pages = texts(path)
+    start = max(i for i, t in enumerate(pages) if "The proposed mechanism, step by step" in t)  # not the contents
+    found = [(i, n) for i, t in enumerate(pages) for n in range(8) if f"Step {n} of the chain" in t]
+    assert [n for _, n in found] == list(range(8))  # each step once, in order
+    assert sum(1 for i, _ in found if i == start) >= 2  # the heading keeps company
+    parts = sorted({i for i, _ in found})
+    for index in parts[:-1]:  # a part ends only where the next step does not fit
+        assert ink_fill(pdf[index]) > 0.8, f"{size} page {index + 1}"
+    if start > 1:  # the page before holds no room for the heading and two steps
+        assert ink_fill(pdf[start - 1]) > 0.75, f"{size} page {start}"
 
 
 def test_contents_shares_page_one_with_the_takeaways(shipped_pdf):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from typing import Iterable
 
-from reportlab.platypus import CondPageBreak, HRFlowable, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, Spacer
 
 from generator import __version__, buildkey
 from generator.errors import Problem
@@ -168,7 +168,13 @@ def story(content: Content, width: float, limit: float) -> list:
         if section.id != CORRECTIONS:
             out += [heading(section.heading, f"s-{section.id}")] + prose(section.body, rich, s["body"], s["item"])
     if content.pathway:
-        out += [fixed("The proposed mechanism, step by step", "x-mechanism"), *mechanism(content, width, limit)]
+        # The heading starts a new page only when its first steps would not fit below it;
+        # the diagram then fills what is left of the page and goes on over the next.
+        figure = Mechanism(content, width, limit)
+        head = fixed("The proposed mechanism, step by step", "x-mechanism")
+        head.keepWithNext = 0
+        hs = head.style
+        out += [CondPageBreak(hs.spaceBefore + hs.leading + hs.spaceAfter + figure.opening()), head, figure]
     if content.claims:
         counts = verdict_counts(content)
         glance = VerdictBar(counts, width)
@@ -206,27 +212,57 @@ def story(content: Content, width: float, limit: float) -> list:
 
 
 MIN_SCALE = 0.85  # a diagram part is never shrunk further: its details would be 7.3 pt
+OPENING = 2  # steps the first part of a split diagram holds at least (or all of them, if fewer)
 
 
-def mechanism(content: Content, width: float, limit: float) -> list:
-    """The diagram at full size, in as many parts (one per page) as it needs; only a single
-    step taller than a page is shrunk, never below MIN_SCALE (``check`` refuses that)."""
-    room = limit - 60  # leave space for the heading kept with it
-    parts = []
-    start, count = 0, len(content.pathway)
-    while start < count:
-        stop = start + 1
-        while stop < count and drawing(content, width, details=True, part=(start, stop + 1)).height <= room:
+class Mechanism(Flowable):
+    """The diagram at full size, split between steps where a page ends: each part fills the
+    room left on its page (a first part holds at least OPENING steps).  Only a single step
+    taller than a page is shrunk, never below MIN_SCALE (``check`` refuses that)."""
+
+    def __init__(self, content: Content, width: float, limit: float, start: int = 0, heights=None):
+        super().__init__()
+        self.content, self.full, self.limit, self.start = content, width, limit, start
+        self.hAlign = "LEFT"
+        self._heights = {} if heights is None else heights  # shared by the parts: each is drawn once per pass
+
+    def _height(self, stop: int) -> float:
+        key = (self.start, stop)
+        if key not in self._heights:
+            self._heights[key] = drawing(self.content, self.full, details=True, part=key).height
+        return self._heights[key]
+
+    def opening(self) -> float:
+        """Height of the smallest first part worth starting on a page."""
+        return self._height(min(self.start + OPENING, len(self.content.pathway)))
+
+    def wrap(self, availWidth, availHeight):
+        self.width, self.height = self.full, self._height(len(self.content.pathway))
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        count = len(self.content.pathway)
+        fresh = availHeight >= self.limit - 60  # the top of a page, below at most a heading
+        # Mid-page a part holds at least a couple of steps, or moves on whole to the next page.
+        least = self.start + 1 if fresh or self.start else min(OPENING, count)
+        if self._height(least) > availHeight and not fresh:
+            return []
+        stop = least
+        while stop < count and self._height(stop + 1) <= availHeight:
             stop += 1
-        figure = drawing(content, width, details=True, part=(start, stop))
-        if figure.height > room:
-            scale = max(room / figure.height, MIN_SCALE)
+        figure = drawing(self.content, self.full, details=True, part=(self.start, stop))
+        if figure.height > availHeight:  # a single step taller than a page
+            scale = max(availHeight / figure.height, MIN_SCALE)
             figure.scale(scale, scale)
             figure.width, figure.height = figure.width * scale, figure.height * scale
         figure.hAlign = "LEFT"
-        parts.append(figure)
-        start = stop
-    return parts
+        if stop >= count:
+            return [figure]
+        return [figure, Mechanism(self.content, self.full, self.limit, stop, self._heights)]
+
+    def draw(self):
+        drawing(self.content, self.full, details=True, part=(self.start, len(self.content.pathway))).drawOn(
+            self.canv, 0, 0)
 
 
 def _tall_steps(content: Content, options: Options) -> list[Problem]:
