@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+from functools import lru_cache
 
 from generator import __version__, buildkey
 from generator.inline import parse, plain
@@ -381,9 +382,15 @@ def preview_id(view, taken: set[str]) -> str:
 def embed_media(card_html: str, media: dict[str, bytes]) -> str:
     """The card's media files as data URIs, so the page needs no other file."""
     for name, data in media.items():
-        uri = "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
-        card_html = card_html.replace(f'src="{esc(name)}"', f'src="{uri}"')
+        src = f'src="{esc(name)}"'
+        if src in card_html:  # most cards show no media: encode only for those that do, once per file
+            card_html = card_html.replace(src, f'src="{_data_uri(data)}"')
     return card_html
+
+
+@lru_cache(maxsize=8)
+def _data_uri(data: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
 
 
 def card_preview(view, media: dict[str, bytes], several: bool, ident: str) -> str:
