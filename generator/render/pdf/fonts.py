@@ -56,9 +56,20 @@ def missing_glyphs(text: str, font: str = REGULAR) -> set[str]:
     return {c for c in set(text) if c != " " and ord(c) not in covered}
 
 
+@lru_cache(maxsize=None)
+def _covered_by_all() -> frozenset[str]:
+    return frozenset(chr(c) for c in frozenset.intersection(*(_covered(f) for f in FACES)))
+
+
 def in_paragraph(markup: str, style) -> list[Drawn]:
     """What a ReportLab paragraph of ``markup`` in ``style`` draws in each face, as
-    ReportLab itself resolves ``<b>``/``<i>`` against the style's font."""
+    ReportLab itself resolves ``<b>``/``<i>`` against the style's font.
+
+    Empty when every face has a glyph for every character of the markup itself (and it
+    names no character by an entity): then nothing it draws can print as a box, which is
+    all this is asked about, and the markup need not be parsed."""
+    if "&" not in markup and all(c in _covered_by_all() or c.isspace() for c in set(markup)):
+        return []
     from reportlab.platypus.paraparser import ParaParser
 
     register()
