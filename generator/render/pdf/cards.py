@@ -128,23 +128,32 @@ def _style(size: float) -> ParagraphStyle:
                           alignment=TA_CENTER, splitLongWords=True)
 
 
-@lru_cache(maxsize=4096)  # check and build measure the same faces in one process
 def _fitted(markup: str, width: float, height: float) -> tuple[Paragraph, float] | None:
     """The text at the largest size from MAX_SIZE down to MIN_SIZE that fits its box, and its height."""
+    size = _fitting_size(markup, width, height)
+    if size is None:
+        return None
+    para = Paragraph(markup, _style(size))
+    return para, para.wrap(width, height)[1]
+
+
+# Unbounded, and sizes rather than paragraphs: check and build measure the same faces in one
+# process, a deck of thousands of cards has more faces than a bounded cache kept (so the build
+# measured every face again), and keeping their paragraphs would cost hundreds of megabytes.
+@lru_cache(maxsize=None)
+def _fitting_size(markup: str, width: float, height: float) -> float | None:
     size = MAX_SIZE
     while size >= MIN_SIZE:
-        para = Paragraph(markup, _style(size))
-        _, used = para.wrap(width, height)
+        _, used = Paragraph(markup, _style(size)).wrap(width, height)
         if used <= height:  # splitLongWords breaks words wider than the card
-            return para, used
+            return size
         size -= 0.5
     return None
 
 
 def _fit_size(markup: str, width: float, height: float) -> float | None:
     """The largest size from MAX_SIZE down to MIN_SIZE at which the text fits its box."""
-    fitted = _fitted(markup, width, height)
-    return fitted[0].style.fontSize if fitted else None
+    return _fitting_size(markup, width, height)
 
 
 def _box(g: Grid, card: StudyCard, back: bool) -> tuple[float, float, Paragraph | None, float]:
@@ -155,7 +164,7 @@ def _box(g: Grid, card: StudyCard, back: bool) -> tuple[float, float, Paragraph 
 
 
 def _fit(markup: str, width: float, height: float, card: StudyCard) -> tuple[Paragraph, float]:
-    fitted = _fitted(markup, width, height)  # the paragraph that fitted is the one drawn
+    fitted = _fitted(markup, width, height)  # made at the size the check found, so it fits as measured
     if fitted is None:
         raise RenderError(f"card {card.label!r} is too long to fit a printed card at {MIN_SIZE:g} pt; "
                           "shorten it or print fewer cards per page (--cards-per-page)")
@@ -166,9 +175,14 @@ def _source(card: StudyCard, width: float) -> tuple[Paragraph | None, float]:
     """The back's short source line (grading, references) in small grey type, as on the deck's back."""
     if not card.source:
         return None, 0.0
+    return _source_line(card.source, width)
+
+
+@lru_cache(maxsize=None)  # many cards share a source line, and each back is measured in check and build
+def _source_line(text: str, width: float) -> tuple[Paragraph, float]:
     style = ParagraphStyle("source", fontName=REGULAR, fontSize=SOURCE_SIZE, leading=SOURCE_SIZE * 1.25,
                            alignment=TA_CENTER, textColor=colors.HexColor("#555555"), splitLongWords=True)
-    para = Paragraph(esc(card.source), style)
+    para = Paragraph(esc(text), style)
     return para, para.wrap(width, 1e6)[1] + SOURCE_SIZE * 0.6
 
 
@@ -224,9 +238,23 @@ def _cite(content):
     return cite
 
 
+_checked: list[tuple[Document, Options, list[Problem]]] = []  # the last few checks of this process
+
+
 def check(doc: Document, options: Options) -> list[Problem]:
     """Everything that would stop the card sheets or print a box, found by measuring each
     card face at the chosen paper and cards per page.  ``build`` and ``check`` both run this."""
+    # A build checks every document before rendering it, and render checks again (it may be
+    # called alone): the second time, the answer of the first is reused.
+    for known, known_options, problems in _checked:
+        if known is doc and known_options == options:
+            return list(problems)
+    problems = _check(doc, options)
+    _checked[:] = [(doc, options, problems)] + _checked[:3]
+    return list(problems)
+
+
+def _check(doc: Document, options: Options) -> list[Problem]:
     content = doc.content
     page = PAGE_SIZES[options.page_size]
     g = grid(page, options.cards_per_page)
