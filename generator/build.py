@@ -81,20 +81,24 @@ def check_all(pairs: Iterable[tuple[Document, Format]], options: Options) -> Non
         raise ContentError({path: locate(path, found) for path, found in problems.items()})
 
 
-def _render_one(job: Job, options: Options) -> bytes:
+def _render_one(job: Job, options: Options, checked: bool = False) -> bytes:
     doc, fmt, _ = job
-    return fmt.renderer().render(doc, options)
+    module = fmt.renderer()
+    # A format may offer render_checked, which trusts that check_all passed (a worker
+    # process cannot know it) instead of running the format's checks again.
+    return (module.render_checked if checked and hasattr(module, "render_checked") else module.render)(doc, options)
 
 
 def render(jobs: list[Job], options: Options, workers: int = 1,
-           progress: Callable[[int], None] | None = None) -> list[Output]:
-    """Render every job, in worker processes when ``workers`` > 1; results keep job order."""
+           progress: Callable[[int], None] | None = None, checked: bool = False) -> list[Output]:
+    """Render every job, in worker processes when ``workers`` > 1; results keep job order.
+    ``checked``: ``check_all`` passed on these jobs."""
     results: list[bytes] = []
     parallel = workers > 1 and len(jobs) > 1
     pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=signals.quiet_worker) \
         if parallel else None
     try:
-        for data in (pool.map if pool else map)(_render_one, jobs, [options] * len(jobs)):
+        for data in (pool.map if pool else map)(_render_one, jobs, [options] * len(jobs), [checked] * len(jobs)):
             results.append(data)
             if progress:
                 progress(1)
@@ -226,7 +230,7 @@ def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options:
     check_all([(doc, fmt) for doc, fmt, _ in todo], options)  # up-to-date outputs passed them
     if on_loaded:
         on_loaded(len(todo))
-    outputs = render(todo, options, workers, progress)
+    outputs = render(todo, options, workers, progress, checked=True)
     write_all(outputs, out_dir)
     built = {o.path: o for o in outputs}
     return [built.get(path) or Output(doc, fmt, path, current[path], current=True) for doc, fmt, path in jobs]

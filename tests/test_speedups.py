@@ -38,9 +38,14 @@ def test_card_sheets_are_the_same_when_built_after_check_and_alone():
     assert cards.check(doc, Options()) == []
     after_check = cards.render(doc, Options())  # reuses the check's answer and measured faces
     cards._checked.clear()
-    cards._fitting_size.cache_clear()
+    cards._fitted.cache_clear()
+    cards._sizes.clear()
     cards._source_line.cache_clear()
     assert cards.render(load(CONTENT), Options()) == after_check
+    cards._checked.clear()
+    cards._fitted.cache_clear()
+    cards._sizes.clear()
+    assert cards.render_checked(load(CONTENT), Options()) == after_check  # what build's workers call
 
 
 @pytest.mark.parametrize("markup", ["plain text, every face has it", "<b>bold</b> and <i>italic</i>",

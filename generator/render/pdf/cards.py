@@ -128,32 +128,33 @@ def _style(size: float) -> ParagraphStyle:
                           alignment=TA_CENTER, splitLongWords=True)
 
 
+_sizes: dict[tuple[str, float, float], float | None] = {}  # every face measured in this process
+
+
+# check and build measure the same faces in one process.  A deck of thousands of cards has more
+# faces than the bounded cache of paragraphs keeps (keeping them all would cost hundreds of
+# megabytes), so the size each face fits at is kept as well, and a face measured before is
+# made once more, at that size, rather than tried at every size again.
+@lru_cache(maxsize=4096)
 def _fitted(markup: str, width: float, height: float) -> tuple[Paragraph, float] | None:
     """The text at the largest size from MAX_SIZE down to MIN_SIZE that fits its box, and its height."""
-    size = _fitting_size(markup, width, height)
-    if size is None:
-        return None
-    para = Paragraph(markup, _style(size))
-    return para, para.wrap(width, height)[1]
-
-
-# Unbounded, and sizes rather than paragraphs: check and build measure the same faces in one
-# process, a deck of thousands of cards has more faces than a bounded cache kept (so the build
-# measured every face again), and keeping their paragraphs would cost hundreds of megabytes.
-@lru_cache(maxsize=None)
-def _fitting_size(markup: str, width: float, height: float) -> float | None:
-    size = MAX_SIZE
-    while size >= MIN_SIZE:
-        _, used = Paragraph(markup, _style(size)).wrap(width, height)
+    key = (markup, width, height)
+    size = _sizes.get(key, MAX_SIZE)
+    while size is not None and size >= MIN_SIZE:
+        para = Paragraph(markup, _style(size))
+        _, used = para.wrap(width, height)
         if used <= height:  # splitLongWords breaks words wider than the card
-            return size
+            _sizes[key] = size
+            return para, used
         size -= 0.5
+    _sizes[key] = None
     return None
 
 
 def _fit_size(markup: str, width: float, height: float) -> float | None:
     """The largest size from MAX_SIZE down to MIN_SIZE at which the text fits its box."""
-    return _fitting_size(markup, width, height)
+    fitted = _fitted(markup, width, height)
+    return fitted[0].style.fontSize if fitted else None
 
 
 def _box(g: Grid, card: StudyCard, back: bool) -> tuple[float, float, Paragraph | None, float]:
@@ -164,7 +165,7 @@ def _box(g: Grid, card: StudyCard, back: bool) -> tuple[float, float, Paragraph 
 
 
 def _fit(markup: str, width: float, height: float, card: StudyCard) -> tuple[Paragraph, float]:
-    fitted = _fitted(markup, width, height)  # made at the size the check found, so it fits as measured
+    fitted = _fitted(markup, width, height)  # the paragraph that fitted is the one drawn
     if fitted is None:
         raise RenderError(f"card {card.label!r} is too long to fit a printed card at {MIN_SIZE:g} pt; "
                           "shorten it or print fewer cards per page (--cards-per-page)")
@@ -319,6 +320,13 @@ def _crop_marks(canvas: Canvas, g: Grid, page: tuple[float, float]) -> None:
         y = g.bottom + r * g.height
         canvas.line(g.left - 1 * mm, y, g.left - 1 * mm - TICK, y)
         canvas.line(right + 1 * mm, y, right + 1 * mm + TICK, y)
+
+
+def render_checked(doc: Document, options: Options) -> bytes:
+    """``render`` for a document ``check`` found nothing wrong with (``build`` checks every
+    document first, perhaps in another process): the card faces are not measured twice."""
+    _checked[:] = [(doc, options, [])] + _checked[:3]
+    return render(doc, options)
 
 
 def render(doc: Document, options: Options) -> bytes:
