@@ -41,8 +41,22 @@ def markup_fields(content: Content) -> Iterable[tuple[str, str, Markup]]:
                     yield f"{where}.{key}", value, markup
 
 
+_last: list[tuple[Content, tuple[list[Problem], list[Problem]]]] = []
+
+
 def problems(content: Content) -> tuple[list[Problem], list[Problem]]:
     """(errors, warnings) of every markup field."""
+    # Loading asks for the errors and then, once there are none, for the warnings of the
+    # same content: every field is read once.
+    if _last and _last[0][0] is content:
+        errors, warnings = _last[0][1]
+        return list(errors), list(warnings)
+    found = _problems(content)
+    _last[:] = [(content, found)]
+    return list(found[0]), list(found[1])
+
+
+def _problems(content: Content) -> tuple[list[Problem], list[Problem]]:
     errors: list[Problem] = []
     warnings: list[Problem] = []
     for where, text, markup in markup_fields(content):

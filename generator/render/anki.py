@@ -265,10 +265,17 @@ def term_note(content: Content, entry: GlossaryEntry) -> NoteSpec:
                     normalise(entry.term))
 
 
+_notes: list[tuple[Content, list[NoteSpec]]] = []  # the last content's notes: the deck and the HTML preview share them
+
+
 def notes(content: Content) -> list[NoteSpec]:
     """Every note of the deck: the cards in content order, then one Term note per glossary entry."""
-    return ([card_note(content, card) for card in content.cards]
+    if _notes and _notes[0][0] is content:
+        return list(_notes[0][1])
+    made = ([card_note(content, card) for card in content.cards]
             + [term_note(content, entry) for entry in content.glossary])
+    _notes[:] = [(content, made)]
+    return list(made)
 
 
 def rows(content: Content) -> list[tuple[str, str, str, str, str]]:
