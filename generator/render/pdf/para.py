@@ -1,10 +1,14 @@
 """Hyphenation of the explainer's paragraphs, with a fallback where ReportLab cannot break a line.
 
-Words of letters are hyphenated with pyphen's dictionary.  Compounds ("long-lived")
-are not broken inside: when ReportLab splits a paragraph across pages it rejoins
-broken words by stripping a trailing hyphen, so a compound broken after its own
-hyphen would print as "longlived" (ReportLab's ``embeddedHyphenation`` has the
-same flaw).
+Words of letters are hyphenated with pyphen's dictionary.  A compound ("long-lived")
+breaks only after its own hyphens, which stay printed once: the hyphenator offers
+"long-" + "lived", and ReportLab adds no second hyphen to a head that ends in one.
+When ReportLab lays out the parsed words again (a paragraph split across pages, or
+a later pass of the build) it rejoins the parts of a broken word and, in
+``_shyUnsplit``, strips a trailing hyphen a second time, after the hyphen it added
+was already removed; that would print "longlived".  ``_unsplit`` below replaces it
+for plain text so that only the added hyphen goes (soft-hyphen words keep
+ReportLab's own handling).  ReportLab is pinned to major version 5 for this.
 
 ReportLab 5 does not cut the rest of an over-long word or URL once it has
 hyphenated or split the word's first part (the rest is exempt from
@@ -21,6 +25,7 @@ import pyphen
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph as _Paragraph
+from reportlab.platypus import paragraph as _rl
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 LANGUAGE = "en_GB"  # pyphen's dictionary for the explainer's language (the PDF's /Lang is en-GB)
@@ -31,10 +36,28 @@ def _dictionary() -> pyphen.Pyphen:
     return pyphen.Pyphen(lang=LANGUAGE, left=2, right=3)
 
 
+_rl_unsplit = getattr(_rl._shyUnsplit, "original", _rl._shyUnsplit)
+
+
+def _unsplit(s, ss=None):
+    if ss and not isinstance(s, _rl._SHYIndexedStr) and not hasattr(ss, "_shyIndices"):
+        return str(s) + ss  # the added hyphen is gone already; a compound's own one stays
+    return _rl_unsplit(s, ss)
+
+
+_unsplit.original = _rl_unsplit
+_rl._shyUnsplit = _unsplit
+
+
 def hyphenate(word: str) -> list[tuple[str, str]]:
     """Where ``word`` may break, as (head, tail) pairs; ReportLab adds the hyphen to the head."""
     if "-" in word:
-        return []  # see the module docstring
+        # After the compound's own hyphens only, longest head first: a head ending in "-"
+        # gets no second hyphen from ReportLab.
+        parts = word.split("-")
+        if not all(parts):
+            return []  # a stray or doubled hyphen is no compound
+        return [("-".join(parts[:k]) + "-", "-".join(parts[k:])) for k in range(len(parts) - 1, 0, -1)]
     return list(_dictionary().iterate(word))
 
 
