@@ -226,11 +226,11 @@ def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options:
     jobs = plan(docs, formats, out_dir)
     check_targets(out_dir, [path for _, _, path in jobs])
     current = {} if force else up_to_date(jobs, options)
-    todo = [job for job in jobs if job[2] not in current]
-    check_all([(doc, fmt) for doc, fmt, _ in todo], options)  # up-to-date outputs passed them
+    pending = [job for job in jobs if job[2] not in current]
+    check_all([(doc, fmt) for doc, fmt, _ in pending], options)  # up-to-date outputs passed them
     if on_loaded:
-        on_loaded(len(todo))
-    outputs = render(todo, options, workers, progress, checked=True)
+        on_loaded(len(pending))
+    outputs = render(pending, options, workers, progress, checked=True)
     write_all(outputs, out_dir)
     built = {o.path: o for o in outputs}
     return [built.get(path) or Output(doc, fmt, path, current[path], current=True) for doc, fmt, path in jobs]
