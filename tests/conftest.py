@@ -60,3 +60,29 @@ def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("built")
     build([CONTENT], out, list(FORMATS), Options())
     return out
+
+
+def invoke(*args: str, cwd: Path | None = None):
+    """The command line through click's runner, from ``cwd`` when given."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    old = os.getcwd()
+    if cwd:
+        os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(old)
+
+
+def problems_of(path: Path) -> list[str]:
+    """The problems ``load`` reports for one content file, as printed."""
+    from generator.errors import ContentError
+    from generator.load import load
+
+    with pytest.raises(ContentError) as info:
+        load(path)
+    return [str(p) for p in info.value.problems[path]]
+

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import string
 import tomllib
@@ -10,28 +9,16 @@ import typing
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 from pydantic import BaseModel
 
-from generator.cli import main
 from generator.load import load
 from generator.model import Content
-from tests.conftest import starter, write_content
+from tests.conftest import invoke, starter, write_content
 
 ARTICLE = ("Why We Sleep\n"
            "Sleep has stages, and each night we cycle through them four or five times.\n\n"
            "Dreams happen mostly in REM sleep & <elsewhere>, as one review [@walker2017] puts it.\n")
-
-
-def invoke(*args: str, cwd: Path | None = None):
-    old = os.getcwd()
-    if cwd:
-        os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(old)
 
 
 def scaffold(tmp_path: Path, text: str | bytes, slug: str = "sleep-basics") -> Path:

@@ -8,13 +8,7 @@ import pytest
 
 from generator.errors import ContentError
 from generator.load import load, load_all
-from tests.conftest import CONTENT, starter, write_content
-
-
-def problems_of(path: Path) -> list[str]:
-    with pytest.raises(ContentError) as info:
-        load(path)
-    return [str(p) for p in info.value.problems[path]]
+from tests.conftest import CONTENT, problems_of, starter, write_content
 
 
 def variant(tmp_path: Path, change) -> Path:

@@ -14,17 +14,11 @@ from generator.cli import main
 from generator.errors import ContentError
 from generator.load import load
 from generator.model import short_authors
-from tests.conftest import SOURCE, import_apkg, starter, write_content
+from tests.conftest import SOURCE, import_apkg, problems_of, starter, write_content
 
 
 def invoke(*args: str, env: dict | None = None):
     return CliRunner().invoke(main, list(args), env=env)
-
-
-def problems_of(path: Path) -> list[str]:
-    with pytest.raises(ContentError) as info:
-        load(path)
-    return [str(p) for p in info.value.problems[path]]
 
 
 def variant(tmp_path: Path, change) -> Path:

@@ -10,20 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from click.testing import CliRunner
 
-from generator.cli import main
-from tests.conftest import ROOT, starter, write_content
-
-
-def invoke(*args: str, cwd: Path | None = None):
-    old = os.getcwd()
-    if cwd:
-        os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(old)
+from tests.conftest import ROOT, invoke, starter, write_content
 
 
 def test_new_scaffold_passes_check_and_builds(tmp_path):
