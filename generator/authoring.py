@@ -41,12 +41,14 @@ def _forms(term: str) -> list[str]:
 
 def unused_terms(content: Content) -> list[str]:
     """Glossary terms that no text but their own entry uses (in any letter case, singular or plural)."""
+    # Every text as plain words, read once; each term is looked for in all but its own entry.
+    fields = [(where, " ".join(inline.plain(inline.parse(text, cloze=True)).split()).casefold())
+              for where, text in texts(content)]
     unused = []
     for i, entry in enumerate(content.glossary):
         own = f"glossary[{i}]"
-        prose = " ".join(" ".join(inline.plain(inline.parse(text, cloze=True)).split())
-                         for where, text in texts(content) if not where.startswith(own + ".")
-                         and not where.startswith(own + "(")).casefold()
+        prose = " ".join(text for where, text in fields
+                         if not where.startswith(own + ".") and not where.startswith(own + "("))
         if not any(re.search(rf"(?<!\w){re.escape(form)}(?:s|es)?(?!\w)", prose) for form in _forms(entry.term)):
             unused.append(entry.term)
     return unused
