@@ -59,7 +59,8 @@ def test_failed_rename_puts_back_what_was_replaced(tmp_path, monkeypatch):
     assert "Is a directory" in str(error.value) and "existing outputs are unchanged" in str(error.value)
 
 
-def test_sigterm_in_the_write_phase_cleans_up(tmp_path):
+def built_then_changed(tmp_path: Path):
+    """A first build into ``out``, then an edit of its content: (out, content file, outputs before)."""
     out = tmp_path / "out"
     path = write_content(tmp_path / "content", starter())
     first = subprocess.run([sys.executable, "-m", "generator", "-q", "build", str(path), "-o", str(out)],
@@ -67,6 +68,11 @@ def test_sigterm_in_the_write_phase_cleans_up(tmp_path):
     assert first.returncode == 0, first.stderr
     before = tree(out)
     changed(tmp_path / "content")
+    return out, path, before
+
+
+def test_sigterm_in_the_write_phase_cleans_up(tmp_path):
+    out, path, before = built_then_changed(tmp_path)
     # SIGTERM arrives while the second output is being written (a real signal, sent at a known moment).
     script = """if True:
         import os, signal, sys
@@ -90,13 +96,7 @@ def test_sigterm_in_the_write_phase_cleans_up(tmp_path):
 def test_signal_during_the_renames_waits_until_all_are_done(tmp_path):
     """Old and new outputs never mix: a signal that arrives between two renames takes effect
     once every output is in place."""
-    out = tmp_path / "out"
-    path = write_content(tmp_path / "content", starter())
-    first = subprocess.run([sys.executable, "-m", "generator", "-q", "build", str(path), "-o", str(out)],
-                           env=ENV, cwd=ROOT, capture_output=True, text=True)
-    assert first.returncode == 0, first.stderr
-    before = tree(out)
-    changed(tmp_path / "content")
+    out, path, before = built_then_changed(tmp_path)
     script = """if True:
         import os, signal, sys
         real = os.replace
