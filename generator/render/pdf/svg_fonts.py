@@ -40,17 +40,23 @@ def used_text(svg: str) -> dict[str, str]:
     return {name: "".join(sorted(found)) for name, found in sorted(chars.items())}
 
 
+_DROPPED = ("FFTM", "GSUB", "GPOS", "GDEF", "kern")  # FFTM: FontForge's build timestamp
+
+
 @lru_cache(maxsize=64)  # the same diagram text for every deck of a batch and every rebuild of a watch
 def subset_font(path: Path, text: str) -> bytes:
-    # A fresh timestamp would break reproducible output; lazy loading reads only the tables kept.
-    font = TTFont(path, recalcTimestamp=False, lazy=True)
     options = subset.Options()
     options.name_IDs = ["*"]  # keeps the copyright and licence names the font licence asks for
     options.notdef_outline = True
     # Diagram labels are plain horizontal text: no hinting, kerning or shaping tables needed.
     options.hinting = False
     options.layout_features = []
-    options.drop_tables += ["FFTM", "GSUB", "GPOS", "GDEF", "kern"]  # FFTM: FontForge's build timestamp
+    options.drop_tables += list(_DROPPED)
+    # A fresh timestamp would break reproducible output; lazy loading reads only the tables kept.
+    font = TTFont(path, recalcTimestamp=False, lazy=True)
+    for tag in _DROPPED:  # the subsetter would read the layout tables before dropping them
+        if tag in font:
+            del font[tag]
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=text)
     subsetter.subset(font)
