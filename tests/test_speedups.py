@@ -63,3 +63,34 @@ def test_the_glyph_check_skips_parsing_only_when_nothing_can_be_missing(markup):
     parsed = [(f.fontName, " ".join(f.text.split())) for f in frags if getattr(f, "text", "")]
     assert fonts.glyph_problems([("x", fonts.in_paragraph(markup, style))]) \
         == fonts.glyph_problems([("x", parsed)])
+
+
+def _words() -> list[str]:
+    import re
+
+    text = CONTENT.read_text(encoding="utf-8") + (CONTENT.parent / "nmn-autophagy.source.txt").read_text(encoding="utf-8")
+    return sorted(set(re.findall(r"[^\W\d_]+", text)))
+
+
+# en_GB is the explainer's; de_DE and hu_HU have non-standard hyphenation ("ff=f") that
+# pyphen itself handles; the others are read lazily, Cyrillic and Greek ones included.
+@pytest.mark.parametrize("lang", ["en_GB", "en_US", "de_DE", "hu_HU", "nl_NL", "fr", "ru_RU", "el_GR"])
+def test_the_lazily_read_dictionary_hyphenates_as_pyphen_does(lang):
+    import pyphen
+    from hypothesis import given, settings, strategies as st
+
+    from generator.render.pdf import hyphen
+
+    path = pyphen.LANGUAGES[pyphen.language_fallback(lang)]
+    ours = hyphen.Hyphenator(path, left=2, right=3)
+    theirs = pyphen.Pyphen(filename=path, left=2, right=3)
+    for word in _words() + ["Autophagy", "NICOTINAMIDE", "mononucleotide", "a", ""]:
+        assert list(ours.iterate(word)) == list(theirs.iterate(word)), word
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüßéèçñáóőűабвгдежзиклмнопрстуфхцчшщыэюяαβγδεζηθικλμνξοπρστυφχψω",
+                   min_size=1, max_size=20))
+    def same(word):
+        assert list(ours.iterate(word)) == list(theirs.iterate(word))
+
+    same()

@@ -1,6 +1,6 @@
 """Hyphenation of the explainer's paragraphs, with a fallback where ReportLab cannot break a line.
 
-Words of letters are hyphenated with pyphen's dictionary.  A compound ("long-lived")
+Words of letters are hyphenated with pyphen's dictionary (read lazily, ``hyphen``).  A compound ("long-lived")
 breaks only after its own hyphens, which stay printed once: the hyphenator offers
 "long-" + "lived", and ReportLab adds no second hyphen to a head that ends in one.
 When ReportLab lays out the parsed words again (a paragraph split across pages, or
@@ -21,19 +21,20 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import pyphen
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph as _Paragraph
 from reportlab.platypus import paragraph as _rl
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
+from generator.render.pdf import hyphen
+
 LANGUAGE = "en_GB"  # pyphen's dictionary for the explainer's language (the PDF's /Lang is en-GB)
 
 
 @lru_cache(maxsize=1)
-def _dictionary() -> pyphen.Pyphen:
-    return pyphen.Pyphen(lang=LANGUAGE, left=2, right=3)
+def _dictionary() -> hyphen.Hyphenator:
+    return hyphen.for_language(LANGUAGE, left=2, right=3)
 
 
 _rl_unsplit = getattr(_rl._shyUnsplit, "original", _rl._shyUnsplit)

@@ -1,0 +1,112 @@
+"""Hyphenation points from pyphen's pattern dictionaries, read lazily.
+
+pyphen parses every pattern of a dictionary when it opens it (14,000 for en_GB,
+about 0.1 s of CPU in every process that lays out a paragraph), while an explainer
+uses a few hundred of them.  Here the file is only indexed by each pattern's
+letters, with whole-text string operations, and a pattern's digits are read the
+first time a word needs it.  The algorithm (Liang's) and its answers are pyphen's:
+``Hyphenator(path, left, right).iterate(word)`` yields what
+``pyphen.Pyphen(filename=path, left=left, right=right).iterate(word)`` does.
+A dictionary with non-standard hyphenation ("ff=f" alternatives) is left to pyphen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pyphen
+
+# The header lines pyphen skips (hunspell's hyph_*.dic format).
+_IGNORED = ('%', '#', 'LEFTHYPHENMIN', 'RIGHTHYPHENMIN', 'COMPOUNDLEFTHYPHENMIN', 'COMPOUNDRIGHTHYPHENMIN')
+_HEX = re.compile(r'\^{2}([0-9a-f]{2})')
+_DIGITS = re.compile(r'\d')
+_PAIRS = re.compile(r'(\d?)(\D?)').findall
+
+
+def _pattern(line: str) -> tuple[int, tuple[int, ...]] | None:
+    """(offset, values) of one pattern line as pyphen stores it; None if it has no break."""
+    values = tuple(int(digit or '0') for digit, _ in _PAIRS(line))
+    if max(values) == 0:
+        return None
+    start, end = 0, len(values)
+    while not values[start]:
+        start += 1
+    while not values[end - 1]:
+        end -= 1
+    return start, values[start:end]
+
+
+class Hyphenator:
+    def __init__(self, path: Path, left: int = 2, right: int = 2):
+        self.left, self.right = left, right
+        with open(path, 'rb') as fd:
+            encoding = fd.readline().decode()
+        if encoding.lower() == 'microsoft-cp1251':
+            encoding = 'cp1251'
+        text = Path(path).read_text(encoding)
+        self._pyphen = None
+        if '/' in text:  # maybe non-standard hyphenation: pyphen's own parser handles it
+            self._pyphen = pyphen.Pyphen(filename=path, left=left, right=right)
+            return
+        lines = [line for line in (raw.strip() for raw in text.split('\n')[1:])
+                 if line and not line.startswith(_IGNORED)]
+        lines = _HEX.sub(lambda m: chr(int(m.group(1), 16)), '\n'.join(lines)).split('\n') if '^^' in text else lines
+        joined = '\n'.join(lines)
+        # A pattern's letters are its line without digits.  ASCII digits are single bytes in the
+        # encodings of these dictionaries, and bytes drop them fastest; other digits pyphen reads
+        # too (\d), so then the slower way.
+        letters = joined.encode(encoding).translate(None, b'0123456789').decode(encoding)
+        if _DIGITS.search(letters):
+            letters = _DIGITS.sub('', joined)
+        keys = letters.split('\n')
+        # Letters -> the pattern's line, replaced by (offset, values) or None once read.
+        self._index: dict[str, object] = dict(zip(keys, lines))
+        if len(self._index) < len(lines):  # a pattern given twice: the last with a break wins
+            twice = {key for key, n in Counter(keys).items() if n > 1}
+            for key in twice:
+                self._index[key] = None
+            for key, line in zip(keys, lines):
+                if key in twice and (found := _pattern(line)) is not None:
+                    self._index[key] = found
+        self._longest = max(map(len, keys), default=0)
+        self._points: dict[str, list[int]] = {}
+
+    def _positions(self, word: str) -> list[int]:
+        word = word.lower()
+        points = self._points.get(word)
+        if points is None:
+            index, longest = self._index, self._longest
+            pointed = f'.{word}.'
+            size = len(pointed)
+            references = [0] * (size + 1)
+            for i in range(size - 1):
+                for j in range(i + 1, min(i + longest, size) + 1):
+                    key = pointed[i:j]
+                    found = index.get(key)
+                    if found is None:
+                        continue
+                    if found.__class__ is str:
+                        found = index[key] = _pattern(found)
+                        if found is None:
+                            continue
+                    offset, values = found
+                    part = slice(i + offset, i + offset + len(values))
+                    references[part] = map(max, values, references[part])
+            points = self._points[word] = [i - 1 for i, reference in enumerate(references) if reference % 2]
+        return points
+
+    def iterate(self, word: str):
+        """Every (head, tail) split of ``word``, the longest head first (pyphen's ``iterate``)."""
+        if self._pyphen is not None:
+            yield from self._pyphen.iterate(word)
+            return
+        right = len(word) - self.right
+        for position in reversed(self._positions(word)):
+            if self.left <= position <= right:
+                yield word[:position], word[position:]
+
+
+def for_language(lang: str, left: int = 2, right: int = 2) -> Hyphenator:
+    return Hyphenator(pyphen.LANGUAGES[pyphen.language_fallback(lang)], left, right)
