@@ -29,6 +29,7 @@ def test_the_explainer_is_the_same_with_and_without_layout_shortcuts(monkeypatch
     fast = explainer.render(load(path), options)
     assert plain_explainer(monkeypatch, path, options) == fast
     assert explainer.render(load(path), options) == fast
+    assert explainer.render_checked(load(path), options) == fast  # what build calls after its check
 
 
 def test_card_sheets_are_the_same_when_built_after_check_and_alone():
