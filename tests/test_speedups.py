@@ -9,15 +9,17 @@ from reportlab.platypus import Frame, paragraph
 
 from generator.load import load
 from generator.render import Options
-from generator.render.pdf import doc as pdf_doc, explainer, reuse
+from generator.render.pdf import doc as pdf_doc, explainer, reuse, widths
 from tests.conftest import CONTENT, ROOT
 
 
 def plain_explainer(monkeypatch, path: Path, options: Options) -> bytes:
-    """The explainer drawn on every pass and wrapping every paragraph afresh."""
+    """The explainer drawn on every pass, wrapping every paragraph afresh and measuring every space."""
     with monkeypatch.context() as m:
         m.setattr(reuse, "install", lambda: None)
         m.setattr(paragraph.Paragraph, "wrap", reuse._original)
+        m.setattr(widths, "install", lambda: None)
+        m.setattr(paragraph, "stringWidth", widths._measure)
         m.setattr(pdf_doc._Frame, "add", Frame._add)
         m.setattr(pdf_doc._Frame, "_add", Frame._add)
         return explainer.render(load(path), options)

@@ -1,0 +1,36 @@
+"""Remember the width of a space and a hyphen per font and size while ReportLab breaks lines.
+
+When ReportLab breaks a paragraph with several text runs into justified lines it
+measures a space once for every word, and again for every run already on the line
+(to know how far the line may shrink): about 14,000 measurements of " " for one
+explainer, each a font lookup and a call into the metrics code.  A space's width
+only depends on the font and the size, so it is measured once per pair here.
+"""
+
+from __future__ import annotations
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import paragraph
+
+_measure = getattr(paragraph.stringWidth, "original", paragraph.stringWidth)
+_known: dict[tuple, float] = {}
+
+
+def _string_width(text, fontName, fontSize, encoding="utf8"):
+    if text == " " or text == "-":
+        # Keyed on the font object, not its name: a name registered again is measured again.
+        key = (text, pdfmetrics._fonts.get(fontName), fontSize, encoding)
+        width = _known.get(key)
+        if width is None and key[1] is not None:
+            width = _known[key] = _measure(text, fontName, fontSize, encoding)
+        if width is not None:
+            return width
+    return _measure(text, fontName, fontSize, encoding)
+
+
+_string_width.original = _measure
+
+
+def install() -> None:
+    """Use the remembered widths in every paragraph of this process (idempotent)."""
+    paragraph.stringWidth = _string_width
