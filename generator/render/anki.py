@@ -287,10 +287,9 @@ def media(doc: Document) -> list[tuple[str, bytes]]:
     """The media files the deck's fields refer to, as (file name, bytes)."""
     if not any(card.pathway for card in doc.content.cards):
         return []
-    from generator.render.pdf.diagram import svg
-    from generator.render.pdf.svg_fonts import embed_fonts
+    from generator.render.pdf.diagram import svg_with_fonts
 
-    return [(media_name(doc.content), embed_fonts(svg(doc.content)).encode("utf-8"))]
+    return [(media_name(doc.content), svg_with_fonts(doc.content).encode("utf-8"))]
 
 
 def render(doc: Document, options: Options) -> bytes:

@@ -170,10 +170,9 @@ def _section(key: str, heading: str, inner: str, cls: str = "") -> str:
 
 
 def mechanism(content: Content, p: Page) -> str:
-    from generator.render.pdf.diagram import svg
-    from generator.render.pdf.svg_fonts import embed_fonts
+    from generator.render.pdf.diagram import svg_with_fonts
 
-    drawing = embed_fonts(svg(content))
+    drawing = svg_with_fonts(content)
     drawing = drawing[drawing.index("<svg"):]
     # The figure's text alternative is the list of steps below; the drawing itself is hidden
     # from screen readers (ReportLab titles it "...").

@@ -183,3 +183,18 @@ def drawing(content: Content, width: float = 230, details: bool = False,
 def svg(content: Content) -> str:
     """The diagram as an SVG document (deterministic for the same content)."""
     return renderSVG.drawToString(drawing(content))
+
+
+_shown: list[tuple[Content, str]] = []  # the last content's: the deck's media and the HTML edition share it
+
+
+def svg_with_fonts(content: Content) -> str:
+    """``svg`` carrying the subsets of the fonts it uses, for showing outside the PDF
+    (generator.render.pdf.svg_fonts); drawn and embedded once per content."""
+    if _shown and _shown[0][0] is content:
+        return _shown[0][1]
+    from generator.render.pdf.svg_fonts import embed_fonts
+
+    made = embed_fonts(svg(content))
+    _shown[:] = [(content, made)]
+    return made
