@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from generator.build import build
 from generator.errors import ContentError
-from generator.render import Options
+from generator.render import FORMATS, Options
 from generator.render.pdf.cards import grid_counts
 from tests.conftest import starter, write_content
 from tests.pdf_glyphs import boxes
@@ -72,3 +72,11 @@ def test_check_passes_then_build_succeeds_without_boxes(tmp_path_factory, genera
     outputs = build([path], out, ["pdf", "cards"], options)  # must not raise
     for output in outputs:
         assert boxes(output.data) == 0, output.path.name
+
+
+@pytest.mark.parametrize("name", list(FORMATS))
+def test_every_format_with_its_own_checks_is_checked(name):
+    """``check`` imports only the modules marked as having checks: a check() left unmarked
+    would be skipped by both commands."""
+    fmt = FORMATS[name]
+    assert fmt.checks == hasattr(fmt.renderer(), "check")

@@ -33,6 +33,9 @@ class Format:
     # The module has stale(doc, previous_file) -> warning or None; it raises a StudygenError
     # when the file it would replace makes this build wrong (the deck: a changed card type).
     checks_previous: bool = False
+    # The module has check(doc, options) (see ``check`` below); the others are not even
+    # imported to look for one (the deck's would load genanki for nothing).
+    checks: bool = False
     # What the output is not made from (generator.buildkey): content tables and Options
     # fields the module never reads.  An edit there leaves the file untouched on the next
     # build; anything not listed (a new table, a new option) counts as read.
@@ -52,20 +55,19 @@ class Renderer(Protocol):
 
 def check(doc: Document, fmt: Format, options: Options) -> list[Problem]:
     """What would stop ``fmt`` from building ``doc``, or spoil it, found without writing
-    anything: a format's module may have ``check(doc, options) -> list[Problem]``, which
+    anything: a format's module may have ``check(doc, options) -> list[Problem]`` (``Format.checks``), which
     both ``check`` and ``build`` run, so the two commands never disagree."""
-    module = fmt.renderer()
-    return list(module.check(doc, options)) if hasattr(module, "check") else []
+    return list(fmt.renderer().check(doc, options)) if fmt.checks else []
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("pdf", "generator.render.pdf.explainer", ".pdf",
+        Format("pdf", "generator.render.pdf.explainer", ".pdf", checks=True,
                ignores=("cards",), ignores_options=("cards_per_page", "duplex")),
         Format("anki", "generator.render.anki", ".apkg", checks_previous=True,
                ignores=("takeaways",), ignores_options=("page_size", "cards_per_page", "duplex")),
-        Format("cards", "generator.render.pdf.cards", "-cards.pdf",
+        Format("cards", "generator.render.pdf.cards", "-cards.pdf", checks=True,
                ignores=("takeaways", "pathway")),  # backs show claims and section headings
         Format("html", "generator.render.html", ".html", ignores_options=("page_size", "cards_per_page", "duplex")),
     )
