@@ -6,7 +6,7 @@ import os
 import re
 import shutil
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -84,31 +84,134 @@ def check_all(pairs: Iterable[tuple[Document, Format]], options: Options) -> Non
 def _render_one(job: Job, options: Options, checked: bool = False) -> bytes:
     doc, fmt, _ = job
     module = fmt.renderer()
-    # A format may offer render_checked, which trusts that check_all passed (a worker
-    # process cannot know it) instead of running the format's checks again.
+    # A format may offer render_checked, which trusts that its check passed (render would
+    # otherwise run the format's checks again).
     return (module.render_checked if checked and hasattr(module, "render_checked") else module.render)(doc, options)
 
 
 def render(jobs: list[Job], options: Options, workers: int = 1,
            progress: Callable[[int], None] | None = None, checked: bool = False) -> list[Output]:
-    """Render every job, in worker processes when ``workers`` > 1; results keep job order.
-    ``checked``: ``check_all`` passed on these jobs."""
-    results: list[bytes] = []
-    parallel = workers > 1 and len(jobs) > 1
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=signals.quiet_worker) \
-        if parallel else None
-    try:
-        for data in (pool.map if pool else map)(_render_one, jobs, [options] * len(jobs), [checked] * len(jobs)):
-            results.append(data)
+    """Render every job; results keep job order.  ``checked``: ``check_all`` passed on these jobs.
+    With ``workers`` > 1 the jobs are checked and rendered in worker processes (see ``Workers``)."""
+    if workers > 1 and len(jobs) > 1:
+        with Workers(min(workers, len(_tasks(jobs)))) as pool:
+            return pool.run(jobs, options, progress)
+    outputs = []
+    for job in jobs:
+        outputs.append(Output(*job, _render_one(job, options, checked), _warning(job[0], job[1], job[2])))
+        if progress:
+            progress(1)
+    return outputs
+
+
+# Rough seconds of check and render (measured on the article, 300 generated cards and a long
+# explainer), only to start the longest work first: a long job started last keeps one worker
+# busy while the others wait.
+def _cost(job: Job) -> float:
+    doc, fmt, _ = job
+    c = doc.content
+    notes = len(c.cards) + len(c.glossary)
+    chars = sum(len(s.body) for s in c.sections)
+    items = len(c.claims) + len(c.glossary) + len(c.references) + len(c.pathway)
+    return {"pdf": 14e-6 * chars + 3e-3 * items, "cards": 2.5e-3 * notes,
+            "anki": 0.1 + 0.5e-3 * notes, "html": 0.02 + 0.2e-3 * notes + 1e-6 * chars}.get(fmt.name, 0.5)
+
+
+# The HTML edition shows the deck's cards with their diagram media: made in the process that
+# made the deck, they are reused instead of made again (the media's font subsets are most of it).
+_TOGETHER = {"html": "anki"}
+
+
+def _tasks(jobs: list[Job]) -> list[list[int]]:
+    """Job indexes grouped into the units a worker takes, longest first."""
+    groups: dict[tuple[int, str], list[int]] = {}
+    for i, (doc, fmt, _) in enumerate(jobs):
+        groups.setdefault((id(doc), _TOGETHER.get(fmt.name, fmt.name)), []).append(i)
+    return sorted(groups.values(), key=lambda task: -sum(_cost(jobs[i]) for i in task))
+
+
+_failed = None  # in a worker: an Event set once some job of this build failed
+
+
+def _start_worker(failed) -> None:
+    global _failed
+    signals.quiet_worker()
+    _failed = failed
+
+
+Result = tuple[list[Problem], bytes | None, str | None, Exception | None]
+
+
+def _check_and_render(jobs: list[Job], options: Options) -> list[Result]:
+    """In a worker: each job's checks, then, unless they or another job failed, its render and
+    what its format says about the file it replaces.  A check and the render it allows run in
+    one process, so a format can reuse what its check measured."""
+    results: list[Result] = []
+    for job in jobs:
+        doc, fmt, path = job
+        try:
+            problems = check(doc, fmt, options)
+            if problems or _failed.is_set():
+                if problems:
+                    _failed.set()
+                results.append((problems, None, None, None))
+                continue
+            results.append(([], _render_one(job, options, checked=True), _warning(doc, fmt, path), None))
+        except Exception as error:  # the other jobs are still checked: their problems come first
+            _failed.set()
+            results.append(([], None, None, error))
+    return results
+
+
+class Workers:
+    """Worker processes that check and render jobs in parallel.
+
+    Each job is checked in the worker that renders it, longest first, so the checks run in
+    parallel too; once a job fails the others only check.  Nothing is returned unless every
+    check and render passed, and all problems are reported together, as ``check_all`` does.
+    """
+
+    def __init__(self, count: int):
+        import multiprocessing
+
+        # fork: a worker starts with what this process has imported (the content model)
+        # instead of importing it again.
+        context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+        self.failed = (context or multiprocessing).Event()
+        self.pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_start_worker,
+                                        initargs=(self.failed,))
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        self.close() if error is None else self.stop()
+
+    def close(self) -> None:
+        self.pool.shutdown()
+
+    def stop(self) -> None:
+        _stop(self.pool)
+
+    def run(self, jobs: list[Job], options: Options, progress: Callable[[int], None] | None = None) -> list[Output]:
+        futures = {self.pool.submit(_check_and_render, [jobs[i] for i in task], options): task
+                   for task in _tasks(jobs)}
+        results: dict[int, Result] = {}
+        for future in as_completed(futures):
+            for i, result in zip(futures[future], future.result()):
+                results[i] = result
             if progress:
-                progress(1)
-    except BaseException:
-        if pool:
-            _stop(pool)
-        raise
-    if pool:
-        pool.shutdown()
-    return [Output(doc, fmt, path, data, _warning(doc, fmt, path)) for (doc, fmt, path), data in zip(jobs, results)]
+                progress(len(futures[future]))
+        problems: dict[Path, list[Problem]] = {}
+        for i, (doc, _, _) in enumerate(jobs):
+            if results[i][0]:
+                problems.setdefault(doc.path, []).extend(results[i][0])
+        if problems:
+            raise ContentError({path: locate(path, found) for path, found in problems.items()})
+        for i in range(len(jobs)):
+            if results[i][3] is not None:
+                raise results[i][3]
+        return [Output(doc, fmt, path, results[i][1], results[i][2]) for i, (doc, fmt, path) in enumerate(jobs)]
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -226,11 +329,16 @@ def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options:
     jobs = plan(docs, formats, out_dir)
     check_targets(out_dir, [path for _, _, path in jobs])
     current = {} if force else up_to_date(jobs, options)
-    pending = [job for job in jobs if job[2] not in current]
-    check_all([(doc, fmt) for doc, fmt, _ in pending], options)  # up-to-date outputs passed them
-    if on_loaded:
-        on_loaded(len(pending))
-    outputs = render(pending, options, workers, progress, checked=True)
+    pending = [job for job in jobs if job[2] not in current]  # up-to-date outputs passed their checks
+    if workers > 1 and len(pending) > 1:  # the workers check, in parallel, before they render
+        if on_loaded:
+            on_loaded(len(pending))
+        outputs = render(pending, options, workers, progress)
+    else:
+        check_all([(doc, fmt) for doc, fmt, _ in pending], options)
+        if on_loaded:
+            on_loaded(len(pending))
+        outputs = render(pending, options, 1, progress, checked=True)
     write_all(outputs, out_dir)
     built = {o.path: o for o in outputs}
     return [built.get(path) or Output(doc, fmt, path, current[path], current=True) for doc, fmt, path in jobs]

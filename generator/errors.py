@@ -34,6 +34,9 @@ class ContentError(StudygenError):
         count = sum(len(p) for p in problems.values())
         super().__init__(f"{count} problem(s) in {len(problems)} content file(s)")
 
+    def __reduce__(self):  # as raised in a worker process and passed to the parent
+        return type(self), (self.problems,)
+
     def lines(self) -> list[str]:
         return [problem.located(path) for path, found in self.problems.items() for problem in found]
 
