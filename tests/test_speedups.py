@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from reportlab.platypus import Frame, paragraph
 
 from generator.load import load
@@ -97,3 +98,70 @@ def test_the_lazily_read_dictionary_hyphenates_as_pyphen_does(lang):
         assert list(ours.iterate(word)) == list(theirs.iterate(word))
 
     same()
+
+
+# The card check knows most faces fit from an upper bound on their lines, without laying them
+# out; the bound must never be below ReportLab's own count, or check would pass a card build fails on.
+_PIECES = ["NAD^{+}", "**autophagy**", "*in vitro*", "H_{2}O", "SIRT1", "“recycling”", "≥ 2 weeks", "β-cells",
+           "lysosome", "a", "of", "mitochondrial-biogenesis-regulating", "W" * 30, "x&y <z>", "\"quoted\"",
+           "[@r1]", "Nicotinamide", "riboside", "\u00a0", "tab\there", "2,000"]
+
+
+def _faces_of(path: Path) -> list[str]:
+    from generator.render.pdf import cards
+
+    content = load(path).content
+    cite = cards._cite(content)
+    return [cards._face(card, back, cite) for card in cards.study_cards(content) for back in (False, True)]
+
+
+def _lines(markup: str, size: float, width: float) -> int:
+    from generator.render.pdf.cards import _style
+
+    para = paragraph.Paragraph(markup, _style(size))
+    para.wrap(width, 1e6)
+    return len(para.blPara.lines)
+
+
+@pytest.mark.parametrize("path", [CONTENT, ROOT / "tests" / "fixtures" / "hostile.toml"])
+def test_the_card_line_bound_is_never_below_reportlabs_count(path):
+    from generator.render.pdf.fitting import lines_at_most
+
+    known = 0
+    for n, face in enumerate(_faces_of(path)):
+        for size, width in ((13.0, 260.0), (7.0, 130.0), (9.5, 60.0 + n % 150)):
+            bound = lines_at_most(face, size, width)
+            if bound is not None:
+                known += 1
+                assert bound >= _lines(face, size, width), (face, size, width)
+    assert known  # the bound is known for ordinary faces
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=25), st.booleans()),
+                min_size=1, max_size=4),
+       st.sampled_from([7.0, 9.5, 13.0]), st.floats(40, 300))
+def test_the_card_line_bound_holds_for_any_markup(units, size, width):
+    from generator.render.markup import reportlab_lines, to_reportlab
+    from generator.render.pdf.fitting import lines_at_most
+    from generator.render.pdf.fonts import register
+
+    register()
+    # Paragraphs and bullet lists, as a card's field may hold them.
+    text = "\n\n".join("\n".join(f"- {w}" for w in words) if listed else " ".join(words)
+                        for words, listed in units)
+    markup = reportlab_lines(text, to_reportlab)
+    bound = lines_at_most(markup, size, width)
+    assert bound is None or bound >= _lines(markup, size, width)
+
+
+@pytest.mark.parametrize("per_page", [8, 16, 30])
+def test_the_card_check_finds_what_laying_out_every_face_finds(monkeypatch, per_page):
+    from generator.render.pdf import cards
+
+    options = Options(cards_per_page=per_page) if cards.grid_shape(cards.PAGE_SIZES["a4"], per_page) else Options()
+    for path in (CONTENT, ROOT / "tests" / "fixtures" / "hostile.toml"):
+        fast = cards._check(load(path), options)
+        with monkeypatch.context() as m:
+            m.setattr(cards, "_fits_anyway", lambda *args: False)
+            assert cards._check(load(path), options) == fast

@@ -27,6 +27,7 @@ from generator.model import Document
 from generator.render import FORMATS, Options, release_time
 from generator.render.markup import reportlab_lines, to_reportlab
 from generator.render.pdf.doc import date_pdf, record_key
+from generator.render.pdf.fitting import lines_at_most
 from generator.render.pdf.fonts import REGULAR, glyph_problems, in_paragraph, raise_problems, register
 from generator.render.pdf.styles import PAGE_SIZES
 from generator.render.pdf.text import clip, esc, flat
@@ -157,6 +158,12 @@ def _fit_size(markup: str, width: float, height: float) -> float | None:
     return fitted[0].style.fontSize if fitted else None
 
 
+def _fits_anyway(markup: str, width: float, height: float) -> bool:
+    """Whether the text surely fits its box at MIN_SIZE, known without laying it out."""
+    lines = lines_at_most(markup, MIN_SIZE, width)
+    return lines is not None and lines * _style(MIN_SIZE).leading <= height
+
+
 def _box(g: Grid, card: StudyCard, back: bool) -> tuple[float, float, Paragraph | None, float]:
     """Width and height of the text box on one side of a card, and the source line below it."""
     inner_w = g.width - 2 * PADDING
@@ -276,7 +283,9 @@ def _check(doc: Document, options: Options) -> list[Problem]:
             for key, markup in parts:
                 drawn.setdefault(f"{keys[card.note]}.{key}", []).extend(in_paragraph(markup, style))
             face = "<br/><br/>".join(m for _, m in parts)
-            if _fit_size(face, *_box(g, card, back)[:2]) is None:
+            width, height = _box(g, card, back)[:2]
+            # Only whether a face fits at all matters here; its size is found when it is drawn.
+            if not _fits_anyway(face, width, height) and _fit_size(face, width, height) is None:
                 too_long.setdefault(f"{keys[card.note]}.{parts[0][0]}", (card, back, face))
     problems = glyph_problems(drawn.items())
     paper = "A4" if options.page_size == "a4" else options.page_size.capitalize()
