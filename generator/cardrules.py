@@ -14,7 +14,9 @@ The checks read text only; nothing here renders anything.
 from __future__ import annotations
 
 import difflib
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -198,11 +200,6 @@ def _acronym_in(acronym: str, text: str) -> bool:
         for i in range(len(spelled) - len(letters) + 1))
 
 
-def _jaccard(a: frozenset, b: frozenset) -> float:
-    """Share of content words two prompts have in common (exact stems: fast on large decks)."""
-    return len(a & b) / len(a | b) if a and b else 0.0
-
-
 # ---------------------------------------------------------------- items
 
 
@@ -306,25 +303,49 @@ def _note_rules(content: Content):
 
 
 def _duplicates(items: list[Item]):
-    # Only cards with the same answer can be near-duplicates, so group by answer first:
-    # comparing every pair would grow with the square of the deck.
-    seen: dict[frozenset, list[tuple[Item, frozenset]]] = {}
-    pairs: set[tuple[str, str]] = set()  # one warning per pair of notes, not per card
+    # Only cards with the same answer can be near-duplicates, so group by answer first.  Within a
+    # group of many cards (a deck of generated cards, or many asking for "NAD+"), comparing each
+    # prompt with every earlier one grows with the square of the group: a prompt is compared only
+    # with those that share one of its rarer words (two prompts similar enough always share one
+    # of the first |P| - ceil(s |P|) + 1 words of each, taken rarest first: prefix filtering),
+    # and prompts are compared as bit sets.
+    entries = []
     for item in items:
         answer = frozenset(content_words(item.answer))
-        if not answer:
-            continue
-        prompt = frozenset(content_words(item.prompt))
-        group = seen.setdefault(answer, [])
-        for other, other_prompt in group:
+        if answer:
+            entries.append((item, answer, frozenset(content_words(item.prompt))))
+    counts = Counter(stem for _, _, prompt in entries for stem in prompt)
+    rank = {stem: n for n, stem in enumerate(sorted(counts, key=lambda stem: (counts[stem], stem)))}
+    groups: dict[frozenset, tuple[list, dict, dict]] = {}  # answer -> (cards, word -> bit, rare word -> cards)
+    pairs: set[tuple[str, str]] = set()  # one warning per pair of notes, not per card
+    for item, answer, prompt in entries:
+        group, bits, index = groups.setdefault(answer, ([], {}, {}))
+        mask = 0
+        for stem in prompt:
+            mask |= 1 << bits.setdefault(stem, len(bits))
+        size = len(prompt)
+        # The fewest shared words a similar prompt can have (a hair less: float rounding).
+        least = max(1, math.ceil(NEAR_DUPLICATE_SIMILARITY * size - 1e-9))
+        rare = sorted(prompt, key=rank.__getitem__)[:size - least + 1]
+        candidates = 0  # bit n: the group's card n shares a rare word
+        for stem in rare:
+            candidates |= index.get(stem, 0)
+        while candidates:  # earliest card first
+            low = candidates & -candidates
+            candidates ^= low
+            other, other_mask, other_size = group[low.bit_length() - 1]
             if other.note == item.note or "near-duplicate" in other.allow:  # either card may say the pair is meant
                 continue
-            if _jaccard(prompt, other_prompt) >= NEAR_DUPLICATE_SIMILARITY and (item.note, other.note) not in pairs:
+            shared = (mask & other_mask).bit_count()
+            if shared / (size + other_size - shared) >= NEAR_DUPLICATE_SIMILARITY \
+                    and (item.note, other.note) not in pairs:
                 pairs.add((item.note, other.note))
                 yield item.where, item.note, "near-duplicate", \
                     f"asks for {_short(item.answer)!r} much as {other.where}{_of(other.label)} does"
                 break
-        group.append((item, prompt))
+        for stem in rare:
+            index[stem] = index.get(stem, 0) | 1 << len(group)
+        group.append((item, mask, size))
 
 
 def _of(label: str) -> str:

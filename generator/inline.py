@@ -45,6 +45,8 @@ Node = Union[Text, Span, Cloze, Cite]
 _OPENERS = (("**", "b", "**"), ("*", "i", "*"), ("^{", "sup", "}"), ("_{", "sub", "}"))
 _CLOZE = re.compile(r"\{\{c([1-9][0-9]{0,2})::")
 _CITE = re.compile(r"\[@([a-z0-9][a-z0-9._-]*)\]")
+# Where markup may start (or a span close); text between them is taken in one piece.
+_SPECIAL = re.compile(r"[*^_{}\[]")
 # Deeper nesting is never meant; the cap keeps trees shallow for every renderer.
 MAX_DEPTH = 16
 
@@ -130,9 +132,8 @@ def _parse(s: str, cloze: bool) -> list[Node]:
             stack.append(frame)
             i += len(frame.marker)
             continue
-        j = i + 1
-        while j < n and s[j] not in "*^_{}[":
-            j += 1
+        special = _SPECIAL.search(s, i + 1)
+        j = special.start() if special else n
         _add_text(nodes, s[i:j])
         i = j
     while stack:

@@ -165,3 +165,52 @@ def test_the_card_check_finds_what_laying_out_every_face_finds(monkeypatch, per_
         with monkeypatch.context() as m:
             m.setattr(cards, "_fits_anyway", lambda *args: False)
             assert cards._check(load(path), options) == fast
+
+
+def _near_duplicates_pairwise(items):
+    """The near-duplicate rule as first written: every card against every earlier card with its answer."""
+    from generator.cardrules import NEAR_DUPLICATE_SIMILARITY, _of, _short, content_words
+
+    seen, pairs = {}, set()
+    for item in items:
+        answer = frozenset(content_words(item.answer))
+        if not answer:
+            continue
+        prompt = frozenset(content_words(item.prompt))
+        group = seen.setdefault(answer, [])
+        for other, other_prompt in group:
+            if other.note == item.note or "near-duplicate" in other.allow:
+                continue
+            similar = len(prompt & other_prompt) / len(prompt | other_prompt) if prompt and other_prompt else 0.0
+            if similar >= NEAR_DUPLICATE_SIMILARITY and (item.note, other.note) not in pairs:
+                pairs.add((item.note, other.note))
+                yield item.where, item.note, "near-duplicate", \
+                    f"asks for {_short(item.answer)!r} much as {other.where}{_of(other.label)} does"
+                break
+        group.append((item, prompt))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.lists(st.sampled_from(
+    "autophagy lysosome NAD+ which what cells mice raise lower level the of enzyme Complex I".split()),
+    max_size=8), st.sampled_from(["NAD+", "SIRT1", "the", "lysosomes", "NAD+ and SIRT1"]), st.booleans()),
+    max_size=40))
+def test_near_duplicates_are_found_as_comparing_every_pair_finds_them(cards):
+    from generator import cardrules
+
+    items = [cardrules.Item(f"cards[{note}]", f"n{note}", f"card {i}", "basic", " ".join(prompt), answer,
+                            frozenset(["near-duplicate"] if allow else []))
+             for i, (note, prompt, answer, allow) in enumerate(cards)]
+    assert list(cardrules._duplicates(items)) == list(_near_duplicates_pairwise(items))
+
+
+def test_near_duplicates_of_a_generated_deck_are_found_as_comparing_every_pair_finds_them(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import workloads
+    from generator import cardrules
+
+    items = cardrules._items(load(workloads.generated(tmp_path, "dups", cards=600, terms=60)).content)
+    found = list(cardrules._duplicates(items))
+    assert found and found == list(_near_duplicates_pairwise(items))
