@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -26,9 +27,13 @@ class Output:
     doc: Document
     format: Format
     path: Path
-    data: bytes
+    body: bytes | None  # None once staged to a file (``Staging``): ``data`` reads the file written
     warning: str | None = None  # worth telling the user, but no reason to stop
     current: bool = False  # already up to date: ``data`` was read back from the file, which stays untouched
+
+    @property
+    def data(self) -> bytes:
+        return self.path.read_bytes() if self.body is None else self.body
 
 
 def content_paths(paths: Sequence[Path], content_dir: Path = Path("content")) -> list[Path]:
@@ -90,15 +95,18 @@ def _render_one(job: Job, options: Options, checked: bool = False) -> bytes:
 
 
 def render(jobs: list[Job], options: Options, workers: int = 1,
-           progress: Callable[[int], None] | None = None, checked: bool = False) -> list[Output]:
+           progress: Callable[[int], None] | None = None, checked: bool = False,
+           keep: Callable[[Output], Output] | None = None) -> list[Output]:
     """Render every job; results keep job order.  ``checked``: ``check_all`` passed on these jobs.
-    With ``workers`` > 1 the jobs are checked and rendered in worker processes (see ``Workers``)."""
+    With ``workers`` > 1 the jobs are checked and rendered in worker processes (see ``Workers``).
+    ``keep`` takes each output as soon as it is made (``Staging.add`` writes it out)."""
+    keep = keep or (lambda output: output)
     if workers > 1 and len(jobs) > 1:
         with Workers(min(workers, len(_tasks(jobs)))) as pool:
-            return pool.run(jobs, options, progress)
+            return pool.run(jobs, options, progress, keep)
     outputs = []
     for job in jobs:
-        outputs.append(Output(*job, _render_one(job, options, checked), _warning(job[0], job[1], job[2])))
+        outputs.append(keep(Output(*job, _render_one(job, options, checked), _warning(job[0], job[1], job[2]))))
         if progress:
             progress(1)
     return outputs
@@ -193,13 +201,17 @@ class Workers:
     def stop(self) -> None:
         _stop(self.pool)
 
-    def run(self, jobs: list[Job], options: Options, progress: Callable[[int], None] | None = None) -> list[Output]:
+    def run(self, jobs: list[Job], options: Options, progress: Callable[[int], None] | None = None,
+            keep: Callable[[Output], Output] = lambda output: output) -> list[Output]:
         futures = {self.pool.submit(_check_and_render, [jobs[i] for i in task], options): task
                    for task in _tasks(jobs)}
         results: dict[int, Result] = {}
+        outputs: dict[int, Output] = {}
         for future in as_completed(futures):
-            for i, result in zip(futures[future], future.result()):
-                results[i] = result
+            for i, (problems, data, warning, error) in zip(futures[future], future.result()):
+                results[i] = (problems, None, None, error)
+                if data is not None and not self.failed.is_set():
+                    outputs[i] = keep(Output(*jobs[i], data, warning))
             if progress:
                 progress(len(futures[future]))
         problems: dict[Path, list[Problem]] = {}
@@ -211,7 +223,7 @@ class Workers:
         for i in range(len(jobs)):
             if results[i][3] is not None:
                 raise results[i][3]
-        return [Output(doc, fmt, path, results[i][1], results[i][2]) for i, (doc, fmt, path) in enumerate(jobs)]
+        return [outputs[i] for i in range(len(jobs))]
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -254,28 +266,70 @@ def write_all(outputs: Sequence[Output], out_dir: Path) -> None:
     targets or, if one rename fails, puts back the ones already replaced.
     """
     check_targets(out_dir, [o.path for o in outputs])
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise OutputError(f"{out_dir}: cannot create the output directory: {error.strerror}") from None
-    staged: list[tuple[Path, Path]] = []
-    try:
+    with Staging(out_dir) as staging:
         for output in outputs:
-            fd, tmp = tempfile.mkstemp(prefix=f".{output.path.name}.", suffix=".tmp", dir=out_dir)
-            staged.append((Path(tmp), output.path))
+            staging.add(output)
+        staging.commit()
+
+
+class Staging:
+    """Outputs written to temporary files beside their targets as soon as they are made, so
+    a build holds no finished output in memory; ``commit`` renames them all into place.
+
+    Leaving without ``commit`` (a failure, Ctrl-C) removes the temporary files, and the
+    output directory too when this made it and it is still empty.
+    """
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        self.staged: list[tuple[Path, Path]] = []
+        self.made_dir = False
+
+    def __enter__(self) -> "Staging":
+        return self
+
+    def add(self, output: Output) -> Output:
+        """Write ``output`` out; the Output returned reads its bytes from its target once committed."""
+        if not self.out_dir.is_dir():
+            try:
+                self.out_dir.mkdir(parents=True)
+            except FileExistsError:
+                pass
+            except OSError as error:
+                raise OutputError(f"{self.out_dir}: cannot create the output directory: {error.strerror}") from None
+            else:
+                self.made_dir = True
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{output.path.name}.", suffix=".tmp", dir=self.out_dir)
+            self.staged.append((Path(tmp), output.path))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(output.data)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(tmp, 0o644)
-        with signals.deferred():  # Ctrl-C or SIGTERM now would leave some targets replaced
-            _replace_all(staged)
-    except OSError as error:
-        raise OutputError(f"{out_dir}: cannot write the outputs: {error.strerror or error}; "
-                          "existing outputs are unchanged") from None
-    finally:
-        for tmp, _ in staged:
+        except OSError as error:
+            raise OutputError(f"{self.out_dir}: cannot write the outputs: {error.strerror or error}; "
+                              "existing outputs are unchanged") from None
+        return dataclasses.replace(output, body=None)
+
+    def commit(self) -> None:
+        try:
+            with signals.deferred():  # Ctrl-C or SIGTERM now would leave some targets replaced
+                _replace_all(self.staged)
+        except OSError as error:
+            raise OutputError(f"{self.out_dir}: cannot write the outputs: {error.strerror or error}; "
+                              "existing outputs are unchanged") from None
+        self.staged = []
+        self.made_dir = False
+
+    def __exit__(self, kind, error, trace) -> None:
+        for tmp, _ in self.staged:
             tmp.unlink(missing_ok=True)
+        if self.made_dir:
+            try:
+                self.out_dir.rmdir()  # only when empty
+            except OSError:
+                pass
 
 
 def _replace_all(staged: list[tuple[Path, Path]]) -> None:
@@ -330,16 +384,17 @@ def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options:
     check_targets(out_dir, [path for _, _, path in jobs])
     current = {} if force else up_to_date(jobs, options)
     pending = [job for job in jobs if job[2] not in current]  # up-to-date outputs passed their checks
-    if workers > 1 and len(pending) > 1:  # the workers check, in parallel, before they render
-        if on_loaded:
-            on_loaded(len(pending))
-        outputs = render(pending, options, workers, progress)
-    else:
-        check_all([(doc, fmt) for doc, fmt, _ in pending], options)
-        if on_loaded:
-            on_loaded(len(pending))
-        outputs = render(pending, options, 1, progress, checked=True)
-    write_all(outputs, out_dir)
+    with Staging(out_dir) as staging:  # each output is written out as soon as it is made
+        if workers > 1 and len(pending) > 1:  # the workers check, in parallel, before they render
+            if on_loaded:
+                on_loaded(len(pending))
+            outputs = render(pending, options, workers, progress, keep=staging.add)
+        else:
+            check_all([(doc, fmt) for doc, fmt, _ in pending], options)
+            if on_loaded:
+                on_loaded(len(pending))
+            outputs = render(pending, options, 1, progress, checked=True, keep=staging.add)
+        staging.commit()
     built = {o.path: o for o in outputs}
     return [built.get(path) or Output(doc, fmt, path, current[path], current=True) for doc, fmt, path in jobs]
 

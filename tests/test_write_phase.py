@@ -163,3 +163,34 @@ def test_ctrl_c_during_a_parallel_build_prints_one_line(tmp_path, moment):
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
     assert stderr.strip().splitlines()[-1] == "studygen: interrupted"
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_outputs_wait_in_temporary_files_until_all_are_made(tmp_path, monkeypatch):
+    """A build does not hold its finished outputs in memory: each waits in a temporary file
+    beside its target; when a later one fails, they are removed (with the output directory
+    the build made) and earlier outputs stay as they were."""
+    import generator.build as build_module
+    import generator.render.html as html
+    from generator.errors import RenderError
+    from generator.render import Options
+
+    out = tmp_path / "out"
+    path = write_content(tmp_path / "content", starter())
+    seen: list[list[str]] = []
+
+    def failing(doc, options):  # the HTML edition is rendered last
+        seen.append(sorted(p.name for p in out.iterdir()))
+        raise RenderError("cannot lay this out")
+
+    monkeypatch.setattr(html, "render", failing)
+    formats = ["pdf", "anki", "cards", "html"]
+    with pytest.raises(RenderError):
+        build_module.build([path], out, formats, Options(), workers=1)
+    assert len(seen[0]) == 3 and all(name.startswith(".") and name.endswith(".tmp") for name in seen[0])
+    assert not out.exists()
+    build_module.build([path], out, ["pdf"], Options(), workers=1)
+    before = tree(out)
+    changed(tmp_path / "content")
+    with pytest.raises(RenderError):
+        build_module.build([path], out, formats, Options(), workers=1)
+    assert tree(out) == before
