@@ -7,10 +7,9 @@ import os
 import re
 import shutil
 import tempfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from generator import buildkey, signals
 from generator.errors import ContentError, OutputError, Problem, StudygenError
@@ -18,6 +17,9 @@ from generator.load import load_all, locate
 from generator.model import Document
 from generator.render import FORMATS, Format, Options, check, source_date_epoch
 from generator.study import study_cards
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 Job = tuple[Document, Format, Path]
 
@@ -180,7 +182,8 @@ class Workers:
     """
 
     def __init__(self, count: int):
-        import multiprocessing
+        import multiprocessing  # here, not at the top: a -j 1 build or a check has no use for it
+        from concurrent.futures import ProcessPoolExecutor
 
         # fork: a worker starts with what this process has imported (the content model)
         # instead of importing it again.
@@ -203,6 +206,8 @@ class Workers:
 
     def run(self, jobs: list[Job], options: Options, progress: Callable[[int], None] | None = None,
             keep: Callable[[Output], Output] = lambda output: output) -> list[Output]:
+        from concurrent.futures import as_completed
+
         futures = {self.pool.submit(_check_and_render, [jobs[i] for i in task], options): task
                    for task in _tasks(jobs)}
         results: dict[int, Result] = {}
