@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 from typing import Callable
-from xml.sax.saxutils import escape as xml_escape
 
 from generator.inline import Cite, Cloze, Node, Span, Text, parse
 from generator.prose import Paragraph, blocks, units
@@ -68,6 +67,11 @@ def to_html(text: str | tuple[Node, ...], *, cite: CiteFn | None = None, cloze: 
                  keep_cloze)
 
 
+def xml_escape(text: str) -> str:
+    """``text`` as XML character data or a quoted attribute value."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 _RL_TAGS = {"b": "b", "i": "i", "sup": "super", "sub": "sub"}
 
 
@@ -75,7 +79,7 @@ def to_reportlab(text: str | tuple[Node, ...], *, cite: CiteFn | None = None,
                  cloze: Callable[[Cloze, str], str] | None = None) -> str:
     """ReportLab paragraph XML.  Cloze deletions show their answer unless ``cloze`` says otherwise."""
     nodes = parse(text, cloze is not None) if isinstance(text, str) else text
-    return _walk(nodes, lambda t: xml_escape(t, {'"': "&quot;"}),
+    return _walk(nodes, xml_escape,
                  lambda k, inner: f"<{_RL_TAGS[k]}>{inner}</{_RL_TAGS[k]}>", cite,
                  cloze or (lambda node, inner: inner))
 

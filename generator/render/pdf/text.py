@@ -5,11 +5,10 @@ No ReportLab imports here except font metrics, so the rules stay easy to test.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from generator.inline import Cite, Node, Span, Text, parse
+from generator.render.markup import xml_escape
 
 _SUPERSCRIPT = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
 _SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
@@ -17,7 +16,7 @@ _SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊
 
 def esc(text: str) -> str:
     """A literal string (a quote, a DOI, an author list) as paragraph XML, quotes included."""
-    return escape(text, {'"': "&quot;"})
+    return xml_escape(text)
 
 
 def _flat(nodes: tuple[Node, ...], numbers: dict[str, int]) -> str:
