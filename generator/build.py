@@ -191,6 +191,7 @@ class Workers:
         self.failed = (context or multiprocessing).Event()
         self.pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_start_worker,
                                         initargs=(self.failed,))
+        self.started: dict = {}  # future -> the targets of its jobs
 
     def __enter__(self) -> "Workers":
         return self
@@ -204,21 +205,31 @@ class Workers:
     def stop(self) -> None:
         _stop(self.pool)
 
+    def submit(self, jobs: list[Job], options: Options) -> None:
+        """Start checking and rendering ``jobs`` (``run`` collects them, with any others)."""
+        for task in _tasks(jobs):
+            self.started[self.pool.submit(_check_and_render, [jobs[i] for i in task], options)] = \
+                [jobs[i][2] for i in task]
+
     def run(self, jobs: list[Job], options: Options, progress: Callable[[int], None] | None = None,
             keep: Callable[[Output], Output] = lambda output: output) -> list[Output]:
         from concurrent.futures import as_completed
 
-        futures = {self.pool.submit(_check_and_render, [jobs[i] for i in task], options): task
-                   for task in _tasks(jobs)}
+        index = {path: i for i, (_, _, path) in enumerate(jobs)}
+        started = {path for paths in self.started.values() for path in paths}
+        self.submit([job for job in jobs if job[2] not in started], options)
+        futures = {future: [index.get(path) for path in paths] for future, paths in self.started.items()}
         results: dict[int, Result] = {}
         outputs: dict[int, Output] = {}
         for future in as_completed(futures):
             for i, (problems, data, warning, error) in zip(futures[future], future.result()):
+                if i is None:  # started early for a job this build no longer has
+                    continue
                 results[i] = (problems, None, None, error)
                 if data is not None and not self.failed.is_set():
                     outputs[i] = keep(Output(*jobs[i], data, warning))
             if progress:
-                progress(len(futures[future]))
+                progress(sum(i is not None for i in futures[future]))
         problems: dict[Path, list[Problem]] = {}
         for i, (doc, _, _) in enumerate(jobs):
             if results[i][0]:
@@ -383,25 +394,55 @@ def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options:
           workers: int = 1, progress: Callable[[int], None] | None = None,
           on_loaded: Callable[[int], None] | None = None, force: bool = False) -> list[Output]:
     """Load, render and write; outputs whose file is up to date are left untouched unless ``force``."""
-    docs = load_all(content_paths(paths))
-    source_date_epoch()  # ReportLab reads it too, and would fail mid-render on a bad value
-    jobs = plan(docs, formats, out_dir)
-    check_targets(out_dir, [path for _, _, path in jobs])
-    current = {} if force else up_to_date(jobs, options)
-    pending = [job for job in jobs if job[2] not in current]  # up-to-date outputs passed their checks
-    with Staging(out_dir) as staging:  # each output is written out as soon as it is made
-        if workers > 1 and len(pending) > 1:  # the workers check, in parallel, before they render
-            if on_loaded:
-                on_loaded(len(pending))
-            outputs = render(pending, options, workers, progress, keep=staging.add)
-        else:
-            check_all([(doc, fmt) for doc, fmt, _ in pending], options)
-            if on_loaded:
-                on_loaded(len(pending))
-            outputs = render(pending, options, 1, progress, checked=True, keep=staging.add)
-        staging.commit()
+    files = content_paths(paths)
+    # Several files and processes: each file's outputs start rendering once it is loaded,
+    # while the next loads, instead of after all of them.
+    early = Workers(workers) if workers > 1 and len(files) > 1 else None
+    try:
+        docs = load_all(files, loaded=(lambda doc: _start_early(early, doc, formats, out_dir, options, force))
+                        if early else None)
+        source_date_epoch()  # ReportLab reads it too, and would fail mid-render on a bad value
+        jobs = plan(docs, formats, out_dir)
+        check_targets(out_dir, [path for _, _, path in jobs])
+        current = {} if force else up_to_date(jobs, options)
+        pending = [job for job in jobs if job[2] not in current]  # up-to-date outputs passed their checks
+        with Staging(out_dir) as staging:  # each output is written out as soon as it is made
+            if early or (workers > 1 and len(pending) > 1):  # the workers check, in parallel, before they render
+                if on_loaded:
+                    on_loaded(len(pending))
+                if early:
+                    outputs = early.run(pending, options, progress, keep=staging.add)
+                else:
+                    outputs = render(pending, options, workers, progress, keep=staging.add)
+            else:
+                check_all([(doc, fmt) for doc, fmt, _ in pending], options)
+                if on_loaded:
+                    on_loaded(len(pending))
+                outputs = render(pending, options, 1, progress, checked=True, keep=staging.add)
+            staging.commit()
+    except BaseException:
+        if early:
+            early.stop()
+        raise
+    if early:
+        early.close()
     built = {o.path: o for o in outputs}
     return [built.get(path) or Output(doc, fmt, path, current[path], current=True) for doc, fmt, path in jobs]
+
+
+def _start_early(workers: Workers, doc: Document, formats: Sequence[str], out_dir: Path, options: Options,
+                 force: bool) -> None:
+    """Start a just-loaded document's jobs.  Only a guess: ``build`` plans and checks every
+    document again once all are loaded, reports what is wrong and ignores jobs it does not have."""
+    taken = {path for paths in workers.started.values() for path in paths}
+    try:
+        source_date_epoch()
+        jobs = [job for job in plan([doc], formats, out_dir) if job[2] not in taken]
+        check_targets(out_dir, [path for _, _, path in jobs])
+    except StudygenError:
+        return
+    current = {} if force else up_to_date(jobs, options)
+    workers.submit([job for job in jobs if job[2] not in current], options)
 
 
 def summary(outputs: Sequence[Output]) -> str:

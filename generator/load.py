@@ -14,7 +14,7 @@ import typing
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -24,8 +24,9 @@ from generator.locate import Locator
 from generator.model import ClozeCard, Content, Document
 
 
-def load_all(paths: Iterable[Path]) -> list[Document]:
-    """Load every file; raise one ContentError listing every problem of every file."""
+def load_all(paths: Iterable[Path], loaded: Callable[[Document], None] | None = None) -> list[Document]:
+    """Load every file; raise one ContentError listing every problem of every file.
+    ``loaded`` is called with each document as soon as it is loaded (before the others)."""
     documents: list[Document] = []
     problems: dict[Path, list[Problem]] = {}
     for path in paths:
@@ -33,6 +34,9 @@ def load_all(paths: Iterable[Path]) -> list[Document]:
             documents.append(load(path))
         except ContentError as error:
             problems.update(error.problems)
+            continue
+        if loaded:
+            loaded(documents[-1])
     slugs: dict[str, Path] = {}
     for doc in documents:
         if doc.slug in slugs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+import time
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,42 @@ def test_content_errors_cross_process_boundaries():
     error = ContentError({Path("a.toml"): [Problem("cards[0].back", "too long", line=3)]})
     again = pickle.loads(pickle.dumps(error))
     assert again.lines() == error.lines() and str(again) == str(error)
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
+def test_a_batch_renders_the_files_loaded_while_the_others_load(tmp_path, monkeypatch):
+    """With several content files, a file's outputs start rendering once it is loaded, not
+    after every file is; the outputs are those of a build in one process."""
+    import generator.load as load_module
+    import generator.render.html as html
+
+    paths = []
+    for n in range(3):
+        data = starter()
+        data["article"]["slug"] = f"a{n}"
+        data["article"]["deck"] = f"Copy {n}"
+        paths.append(write_content(tmp_path / "content", data, name=f"a{n}.toml"))
+    serial = {o.path.name: o.data for o in build(paths, tmp_path / "one", ALL, Options(), workers=1)}
+    marker = tmp_path / "rendering-a0"
+    real_render, real_load = html.render, load_module.load
+
+    def render(doc, options):  # in a worker
+        if doc.slug == "a0":
+            marker.touch()
+        return real_render(doc, options)
+
+    seen = []
+
+    def load(path):  # in this process
+        if path == paths[-1]:
+            deadline = time.monotonic() + 60
+            while not marker.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            seen.append(marker.exists())
+        return real_load(path)
+
+    monkeypatch.setattr(html, "render", render)
+    monkeypatch.setattr(load_module, "load", load)
+    outputs = build(paths, tmp_path / "two", ALL, Options(), workers=2)
+    assert seen == [True]  # the first file's outputs were rendering before the last file loaded
+    assert {o.path.name: o.data for o in outputs} == serial
