@@ -19,6 +19,7 @@ def plain_explainer(monkeypatch, path: Path, options: Options) -> bytes:
     with monkeypatch.context() as m:
         m.setattr(reuse, "install", lambda: None)
         m.setattr(paragraph.Paragraph, "wrap", reuse._original)
+        m.setattr(paragraph.Paragraph, "split", reuse._original_split)
         m.setattr(widths, "install", lambda: None)
         m.setattr(paragraph, "stringWidth", widths._measure)
         m.setattr(pdf_doc._Frame, "add", Frame._add)

@@ -1,11 +1,14 @@
-"""Reuse a paragraph's line breaks when it is wrapped again at the same width.
+"""Reuse a paragraph's line breaks when it is wrapped again at the same width, and its
+parts when it is split again at the same place.
 
 ReportLab breaks a paragraph into lines anew on every ``wrap``, and the
 explainer wraps most paragraphs several times at the same width with the same
 result: a table measures its cells twice, a frame wraps a paragraph before it
 splits it, and ``multiBuild`` lays out the whole story twice.  Remembering the
 lines per width cut the explainer's time by about a third, with byte-identical
-PDFs.
+PDFs.  A paragraph split at a page's end makes two new paragraphs, broken into
+lines again on every pass; the second pass gets the first pass's parts back
+(a tenth of a 100-page explainer's time).
 """
 
 from __future__ import annotations
@@ -30,6 +33,24 @@ def _wrap(self, availWidth, availHeight):
     return result
 
 
+_original_split = paragraph.Paragraph.split
+
+
+def _split(self, availWidth, availHeight):
+    # Every pass splits a paragraph at the same place, and each split makes two new
+    # paragraphs that would be broken into lines again: the parts of the pass before,
+    # whose lines are remembered, are given back instead.
+    memo = self.__dict__.setdefault("_studygen_parts", {})
+    known = memo.get((availWidth, availHeight))
+    if known is not None and known[0] is self.frags:
+        return list(known[1])
+    parts = _original_split(self, availWidth, availHeight)
+    if len(parts) > 1:
+        memo[availWidth, availHeight] = (self.frags, tuple(parts))
+    return parts
+
+
 def install() -> None:
-    """Make every Paragraph of this process remember its line breaks (idempotent)."""
+    """Make every Paragraph of this process remember its line breaks and its splits (idempotent)."""
     paragraph.Paragraph.wrap = _wrap
+    paragraph.Paragraph.split = _split
