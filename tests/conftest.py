@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import tomli_w
 # Outputs are dated from SOURCE_DATE_EPOCH when it is set; tests that compare bytes or
 # dates must not inherit one from the shell (subprocesses inherit os.environ).
 os.environ.pop("SOURCE_DATE_EPOCH", None)
+# Tests keep their cache (generator.diskcache) to themselves, not in the user's home.
+os.environ["STUDYGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="studygen-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content" / "nmn-autophagy.toml"  # the shipped content

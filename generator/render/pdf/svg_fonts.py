@@ -11,14 +11,14 @@ down to the characters the SVG uses (a few kB instead of 370 kB per face).
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import re
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.ttLib import TTFont, newTable
+from generator import buildkey, diskcache
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "fonts"
 _FAMILY = re.compile(r"font-family\s*:\s*([^;]+)")
@@ -45,6 +45,22 @@ _DROPPED = ("FFTM", "GSUB", "GPOS", "GDEF", "kern")  # FFTM: FontForge's build t
 
 @lru_cache(maxsize=64)  # the same diagram text for every deck of a batch and every rebuild of a watch
 def subset_font(path: Path, text: str) -> bytes:
+    """The face at ``path`` cut down to the characters of ``text``; kept on disk between
+    runs (generator.diskcache), keyed on the font's bytes, the text, studygen's code (this
+    module's own too, should the package's hash be pinned) and the libraries' versions."""
+    data = path.read_bytes()
+    key = "\0".join([buildkey.code(), hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+                      repr(sorted(buildkey.environment().items())), hashlib.sha256(data).hexdigest(),
+                      text]).encode("utf-8")
+    return diskcache.cached("font-subsets", key, lambda: make_subset(data, text))
+
+
+def make_subset(data: bytes, text: str) -> bytes:
+    # Imported only when the cache has no entry: importing fontTools' subsetter costs more
+    # than making the subsets.
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
     options = subset.Options()
     options.name_IDs = ["*"]  # keeps the copyright and licence names the font licence asks for
     options.notdef_outline = True
@@ -53,7 +69,7 @@ def subset_font(path: Path, text: str) -> bytes:
     options.layout_features = []
     options.drop_tables += list(_DROPPED)
     # A fresh timestamp would break reproducible output; lazy loading reads only the tables kept.
-    font = TTFont(path, recalcTimestamp=False, lazy=True)
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
     for tag in _DROPPED:  # the subsetter would read the layout tables before dropping them
         if tag in font:
             del font[tag]
@@ -66,13 +82,15 @@ def subset_font(path: Path, text: str) -> bytes:
     return out.getvalue()
 
 
-def _without_glyph_names(font: TTFont) -> None:
+def _without_glyph_names(font) -> None:
     """Number the glyphs instead of decoding the 3,500 names of a 'post' table: the subset
     keeps no names (its 'post' becomes format 3, the same header without them), and the
     subsetter uses names only as keys."""
     data = font.reader["post"] if font.reader is not None and "post" in font.reader else None
     if data is None or data[:4] != b"\x00\x02\x00\x00":
         return
+    from fontTools.ttLib import newTable
+
     font.setGlyphOrder([f"glyph{i:05d}" for i in range(font["maxp"].numGlyphs)])
     post = newTable("post")
     post.decompile(b"\x00\x03\x00\x00" + data[4:32], font)
