@@ -398,13 +398,16 @@ def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options:
     # Several files and processes: each file's outputs start rendering once it is loaded,
     # while the next loads, instead of after all of them.
     early = Workers(workers) if workers > 1 and len(files) > 1 else None
+    seen: dict[Path, bytes | None] = {}  # targets already compared with their key: bytes when up to date
     try:
-        docs = load_all(files, loaded=(lambda doc: _start_early(early, doc, formats, out_dir, options, force))
+        docs = load_all(files, loaded=(lambda doc: _start_early(early, doc, formats, out_dir, options, force, seen))
                         if early else None)
         source_date_epoch()  # ReportLab reads it too, and would fail mid-render on a bad value
         jobs = plan(docs, formats, out_dir)
         check_targets(out_dir, [path for _, _, path in jobs])
-        current = {} if force else up_to_date(jobs, options)
+        current = {} if force else {
+            **{path: data for path, data in seen.items() if data is not None},
+            **up_to_date([job for job in jobs if job[2] not in seen], options)}
         pending = [job for job in jobs if job[2] not in current]  # up-to-date outputs passed their checks
         with Staging(out_dir) as staging:  # each output is written out as soon as it is made
             if early or (workers > 1 and len(pending) > 1):  # the workers check, in parallel, before they render
@@ -431,17 +434,19 @@ def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options:
 
 
 def _start_early(workers: Workers, doc: Document, formats: Sequence[str], out_dir: Path, options: Options,
-                 force: bool) -> None:
+                 force: bool, seen: dict[Path, bytes | None]) -> None:
     """Start a just-loaded document's jobs.  Only a guess: ``build`` plans and checks every
     document again once all are loaded, reports what is wrong and ignores jobs it does not have."""
     taken = {path for paths in workers.started.values() for path in paths}
     try:
         source_date_epoch()
-        jobs = [job for job in plan([doc], formats, out_dir) if job[2] not in taken]
+        jobs = [job for job in plan([doc], formats, out_dir) if job[2] not in taken and job[2] not in seen]
         check_targets(out_dir, [path for _, _, path in jobs])
     except StudygenError:
         return
     current = {} if force else up_to_date(jobs, options)
+    if not force:
+        seen.update({path: current.get(path) for _, _, path in jobs})
     workers.submit([job for job in jobs if job[2] not in current], options)
 
 

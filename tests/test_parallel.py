@@ -107,3 +107,5 @@ def test_a_batch_renders_the_files_loaded_while_the_others_load(tmp_path, monkey
     outputs = build(paths, tmp_path / "two", ALL, Options(), workers=2)
     assert seen == [True]  # the first file's outputs were rendering before the last file loaded
     assert {o.path.name: o.data for o in outputs} == serial
+    again = build(paths, tmp_path / "two", ALL, Options(), workers=2)  # nothing changed
+    assert all(o.current for o in again) and {o.path.name: o.data for o in again} == serial
