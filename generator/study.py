@@ -63,7 +63,20 @@ def source_line(content: Content, card: BasicCard | ClozeCard) -> str:
     return " ".join(parts)
 
 
+_last: list[tuple[Content, list[StudyCard]]] = []  # the last content's cards
+
+
 def study_cards(content: Content) -> list[StudyCard]:
+    # The card-writing checks, the card sheets' check and render, and build's summary all ask
+    # for the cards of the same content: they are made once.
+    if _last and _last[0][0] is content:
+        return list(_last[0][1])
+    out = _study_cards(content)
+    _last[:] = [(content, out)]
+    return list(out)
+
+
+def _study_cards(content: Content) -> list[StudyCard]:
     out: list[StudyCard] = []
     for card in content.cards:
         source = source_line(content, card)

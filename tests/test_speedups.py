@@ -215,3 +215,32 @@ def test_near_duplicates_of_a_generated_deck_are_found_as_comparing_every_pair_f
     items = cardrules._items(load(workloads.generated(tmp_path, "dups", cards=600, terms=60)).content)
     found = list(cardrules._duplicates(items))
     assert found and found == list(_near_duplicates_pairwise(items))
+
+
+def test_what_is_made_once_per_content_is_never_reused_for_another(tmp_path):
+    """Study cards, the deck's notes and the card sheets' citations are made once per loaded
+    content; a batch or a watch rebuild loads other content in the same process."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import workloads
+    from generator import study
+    from generator.render import anki
+    from generator.render.pdf import cards
+
+    other = workloads.generated(tmp_path, "other", cards=30, terms=5)
+
+    def forget():
+        study._last.clear()
+        anki._notes.clear()
+        anki._lookups.clear()
+
+    def made(doc):
+        return study.study_cards(doc.content), anki.notes(doc.content), cards.render(doc, Options())
+
+    forget()
+    alone = made(load(other))
+    forget()
+    first = made(load(CONTENT))
+    assert made(load(other)) == alone
+    assert made(load(CONTENT)) == first != alone

@@ -20,6 +20,7 @@ import sqlite3
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -205,27 +206,53 @@ def _diagram_html(content: Content) -> str:
             f'alt="{anki_text("Mechanism: " + steps, attribute=True)}"></div>')
 
 
+class _Lookups:
+    """What the notes of one content look up by id, and the citations and reference lines they
+    repeat (thousands of notes cite the same few references), each made once."""
+
+    def __init__(self, content: Content):
+        self.refs = {r.id: r for r in content.references}
+        self.claims: dict[str, object] = {}
+        for claim in content.claims:
+            self.claims.setdefault(claim.id, claim)
+        self.sections: dict[str, object] = {}
+        for section in content.sections:
+            self.sections.setdefault(section.id, section)
+        self.cite = lru_cache(maxsize=None)(_cite(self.refs))
+        self.reference_html = lru_cache(maxsize=None)(lambda ref_id: _reference_html(self.refs[ref_id]))
+        self.diagram_html = lru_cache(maxsize=None)(lambda: _diagram_html(content))
+
+
+_lookups: list[tuple[Content, _Lookups]] = []
+
+
+def _lookups_of(content: Content) -> _Lookups:
+    if not (_lookups and _lookups[0][0] is content):
+        _lookups[:] = [(content, _Lookups(content))]
+    return _lookups[0][1]
+
+
 def source_html(content: Content, card: BasicCard | ClozeCard) -> str:
     """The back's source block: diagram, the claim as it should read, its grading, and the references."""
-    refs = {r.id: r for r in content.references}
-    cite = _cite(refs)
+    lookups = _lookups_of(content)
+    cite = lookups.cite
     parts = []
     if card.pathway and content.pathway:
-        parts.append(_diagram_html(content))
+        parts.append(lookups.diagram_html())
     cite_ids = list(card.refs)
     if card.claim:
-        claim = next(c for c in content.claims if c.id == card.claim)
+        claim = lookups.claims[card.claim]
         parts.append(f'<div class="claim">{to_html(claim.statement, cite=cite, anki=True)}</div>')
         evidence = EVIDENCE_WORDS.get(claim.evidence, claim.evidence)
         parts.append(f'<div class="grade">The article\'s claim: {html.escape(claim.verdict)}. '
                      f'Evidence: {html.escape(evidence)}.</div>')
         cite_ids += [r for r in claim.refs if r not in cite_ids]
     if card.section:
-        section = next(s for s in content.sections if s.id == card.section)
+        section = lookups.sections[card.section]
         parts.append(f'<div class="section">From “{to_html(section.heading, cite=cite, anki=True)}”</div>')
     if cite_ids:
         parts.append('<div class="refs">'
-                     + "; ".join(_reference_html(refs[r]) for r in dict.fromkeys(cite_ids)) + "</div>")
+                     + "; ".join(lookups.reference_html(r) for r in dict.fromkeys(cite_ids)) + "</div>")
     return "".join(parts)
 
 
@@ -234,13 +261,13 @@ def tags(content: Content, card: BasicCard | ClozeCard | None) -> tuple[str, ...
         return tuple(sorted({content.article.slug, "glossary"}))
     out = [content.article.slug, *card.tags]
     if card.claim:
-        evidence = next(c.evidence for c in content.claims if c.id == card.claim)
+        evidence = _lookups_of(content).claims[card.claim].evidence
         out.append(f"evidence::{evidence}")
     return tuple(sorted(set(out)))
 
 
 def card_note(content: Content, card: BasicCard | ClozeCard) -> NoteSpec:
-    cite = _cite({r.id: r for r in content.references})
+    cite = _lookups_of(content).cite
     source = source_html(content, card)
     if isinstance(card, ClozeCard):
         fields = (to_html_blocks(card.text, cite=cite, cloze=True, bare=True, anki=True),
@@ -255,7 +282,7 @@ def card_note(content: Content, card: BasicCard | ClozeCard) -> NoteSpec:
 
 
 def term_note(content: Content, entry: GlossaryEntry) -> NoteSpec:
-    cite = _cite({r.id: r for r in content.references})
+    cite = _lookups_of(content).cite
     source = f'<div class="section">{GLOSSARY_SOURCE}</div>' if entry.reverse else ""
     fields = (to_html(entry.term, cite=cite, anki=True),
               to_html_blocks(entry.definition, cite=cite, bare=True, anki=True), source)

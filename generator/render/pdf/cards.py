@@ -124,8 +124,12 @@ def _face(card: StudyCard, back: bool, cite) -> str:
     return "<br/><br/>".join(markup for _, markup in _parts(card, back, cite))
 
 
+def _leading(size: float) -> float:
+    return size * 1.25
+
+
 def _style(size: float) -> ParagraphStyle:
-    return ParagraphStyle("card", fontName=REGULAR, fontSize=size, leading=size * 1.25,
+    return ParagraphStyle("card", fontName=REGULAR, fontSize=size, leading=_leading(size),
                           alignment=TA_CENTER, splitLongWords=True)
 
 
@@ -161,7 +165,7 @@ def _fit_size(markup: str, width: float, height: float) -> float | None:
 def _fits_anyway(markup: str, width: float, height: float) -> bool:
     """Whether the text surely fits its box at MIN_SIZE, known without laying it out."""
     lines = lines_at_most(markup, MIN_SIZE, width)
-    return lines is not None and lines * _style(MIN_SIZE).leading <= height
+    return lines is not None and lines * _leading(MIN_SIZE) <= height
 
 
 def _box(g: Grid, card: StudyCard, back: bool) -> tuple[float, float, Paragraph | None, float]:
@@ -241,6 +245,7 @@ def _keys(content) -> dict[str, str]:
 def _cite(content):
     refs = {r.id: r for r in content.references}
 
+    @lru_cache(maxsize=None)  # thousands of cards cite the same few references
     def cite(ref_id: str) -> str:
         return esc(f"({refs[ref_id].short})") if ref_id in refs else esc(f"[@{ref_id}]")
     return cite
