@@ -192,6 +192,8 @@ class Workers:
         self.pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_start_worker,
                                         initargs=(self.failed,))
         self.started: dict = {}  # future -> the targets of its jobs
+        self.held: list[list[Job]] = []  # short tasks kept back to fill the end of the batch
+        self.count = count
 
     def __enter__(self) -> "Workers":
         return self
@@ -205,18 +207,32 @@ class Workers:
     def stop(self) -> None:
         _stop(self.pool)
 
-    def submit(self, jobs: list[Job], options: Options) -> None:
-        """Start checking and rendering ``jobs`` (``run`` collects them, with any others)."""
-        for task in _tasks(jobs):
-            self.started[self.pool.submit(_check_and_render, [jobs[i] for i in task], options)] = \
-                [jobs[i][2] for i in task]
+    def submit(self, jobs: list[Job], options: Options, more: bool = False) -> None:
+        """Start checking and rendering ``jobs`` (``run`` collects them, with any others).
+        ``more``: other documents' jobs will follow.  The workers take tasks in the order
+        given, so while every worker has work, only the longest task starts now and the
+        shorter ones wait behind the next document's longest: the batch then ends on short
+        tasks, which keep every worker busy, rather than on a long one while the other workers
+        have nothing left to do."""
+        tasks = [[jobs[i] for i in task] for task in _tasks(jobs)]
+        if more and sum(not future.done() for future in self.started) >= self.count:
+            now, self.held = tasks[:1] + self.held, tasks[1:]
+        else:
+            now, self.held = sorted(tasks + self.held, key=lambda task: -sum(map(_cost, task))), []
+        for task in now:
+            self.started[self.pool.submit(_check_and_render, task, options)] = [job[2] for job in task]
+
+    def taken(self) -> set[Path]:
+        """The targets of the jobs started or held back."""
+        return {path for paths in self.started.values() for path in paths} | \
+            {job[2] for task in self.held for job in task}
 
     def run(self, jobs: list[Job], options: Options, progress: Callable[[int], None] | None = None,
             keep: Callable[[Output], Output] = lambda output: output) -> list[Output]:
         from concurrent.futures import as_completed
 
         index = {path: i for i, (_, _, path) in enumerate(jobs)}
-        started = {path for paths in self.started.values() for path in paths}
+        started = self.taken()
         self.submit([job for job in jobs if job[2] not in started], options)
         futures = {future: [index.get(path) for path in paths] for future, paths in self.started.items()}
         results: dict[int, Result] = {}
@@ -437,7 +453,7 @@ def _start_early(workers: Workers, doc: Document, formats: Sequence[str], out_di
                  force: bool, seen: dict[Path, bytes | None]) -> None:
     """Start a just-loaded document's jobs.  Only a guess: ``build`` plans and checks every
     document again once all are loaded, reports what is wrong and ignores jobs it does not have."""
-    taken = {path for paths in workers.started.values() for path in paths}
+    taken = workers.taken()
     try:
         source_date_epoch()
         jobs = [job for job in plan([doc], formats, out_dir) if job[2] not in taken and job[2] not in seen]
@@ -447,7 +463,7 @@ def _start_early(workers: Workers, doc: Document, formats: Sequence[str], out_di
     current = {} if force else up_to_date(jobs, options)
     if not force:
         seen.update({path: current.get(path) for _, _, path in jobs})
-    workers.submit([job for job in jobs if job[2] not in current], options)
+    workers.submit([job for job in jobs if job[2] not in current], options, more=True)
 
 
 def summary(outputs: Sequence[Output]) -> str:

@@ -109,3 +109,41 @@ def test_a_batch_renders_the_files_loaded_while_the_others_load(tmp_path, monkey
     assert {o.path.name: o.data for o in outputs} == serial
     again = build(paths, tmp_path / "two", ALL, Options(), workers=2)  # nothing changed
     assert all(o.current for o in again) and {o.path.name: o.data for o in again} == serial
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
+def test_a_batch_ends_on_short_jobs_not_on_an_explainer(tmp_path, monkeypatch):
+    """While every worker is busy, a loaded file's shorter jobs wait behind the next file's
+    explainer, so the last explainer does not start after the short jobs it could run beside."""
+    import generator.build as build_module
+
+    paths = []
+    for n in range(4):
+        data = starter()
+        data["article"]["slug"] = f"a{n}"
+        data["article"]["deck"] = f"Copy {n}"
+        for section in data["sections"]:  # the explainer is each file's longest job
+            section["body"] = "\n\n".join([section["body"]] * 8)
+        paths.append(write_content(tmp_path / "content", data, name=f"a{n}.toml"))
+    serial = {o.path.name: o.data for o in build(paths, tmp_path / "one", ALL, Options(), workers=1)}
+    gate, log = tmp_path / "all-loaded", tmp_path / "started"
+    real = build_module._render_one
+
+    def render_one(job, options, checked=False):  # in a worker
+        doc, fmt, _ = job
+        with open(log, "a") as handle:
+            handle.write(f"{doc.slug} {fmt.name}\n")
+        if doc.slug == "a0" and fmt.name in ("pdf", "cards"):  # both workers stay busy until all are loaded
+            deadline = time.monotonic() + 60
+            while not gate.exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
+        return real(job, options, checked)
+
+    monkeypatch.setattr(build_module, "_render_one", render_one)
+    outputs = build(paths, tmp_path / "two", ALL, Options(), workers=2, on_loaded=lambda count: gate.touch())
+    assert {o.path.name: o.data for o in outputs} == serial
+    started = log.read_text().split("\n")[:-1]
+    assert sorted(started) == sorted(f"a{n} {name}" for n in range(4) for name in ALL)
+    # In the order submitted, the last explainer is followed by a2's and a3's short jobs (six);
+    # taken in document order it would be followed by a3's three only.
+    assert len(started) - started.index("a3 pdf") - 1 >= 5
