@@ -15,11 +15,9 @@ import datetime as dt
 import functools
 import hashlib
 import html
-import importlib
 import io
 import json
 import sqlite3
-import sys
 import tempfile
 import types
 import zipfile
@@ -28,31 +26,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from generator import standins
 
 
-def _import_genanki():
-    """genanki, without two imports it makes for features studygen never uses: asyncio
-    (its ``cached_property`` dependency supports coroutines) and PyYAML (for note types
-    given as YAML text).  Together about 3 MiB resident, a sixth of what a build adds.
-    While genanki is imported, ``cached_property`` names the standard library's equivalent
-    and ``yaml`` a stand-in that imports PyYAML when genanki first asks it for anything."""
-    stand_ins = {"cached_property": types.ModuleType("cached_property"), "yaml": types.ModuleType("yaml")}
-    stand_ins["cached_property"].cached_property = functools.cached_property
-    stand_ins["yaml"].__getattr__ = lambda name: getattr(importlib.import_module("yaml"), name)
-    if "genanki" in sys.modules or any(name in sys.modules for name in stand_ins):
-        import genanki
-        return genanki
-    sys.modules.update(stand_ins)
-    try:
-        import genanki
-    finally:
-        for name, module in stand_ins.items():
-            if sys.modules.get(name) is module:
-                del sys.modules[name]
-    return genanki
+def _cached_property() -> types.ModuleType:
+    module = types.ModuleType("cached_property")
+    module.cached_property = functools.cached_property  # the same caching, without asyncio
+    return module
 
 
-genanki = _import_genanki()
+with standins.standing_in(cached_property=_cached_property(), yaml=standins.lazy("yaml")):
+    import genanki
 
 from generator import __version__, buildkey, identity
 from generator.errors import ContentError, Problem

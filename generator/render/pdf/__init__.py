@@ -2,3 +2,9 @@
 flashcards (``cards``), with the layout pieces they share.  Only this package imports
 ReportLab; the deck borrows ``diagram`` and ``svg_fonts`` for its SVG.
 """
+
+from generator import standins
+
+# ReportLab imports Pillow at start-up for bitmap images, which studygen never draws.
+with standins.standing_in(PIL__Image=standins.lazy("PIL.Image")):
+    import reportlab.lib.utils  # noqa: F401

@@ -1,0 +1,39 @@
+"""Import a library without the modules it imports for features studygen never uses.
+
+genanki imports asyncio (through ``cached_property``) and PyYAML, ReportLab imports
+Pillow's ``PIL.Image``: about 5 MiB resident together, for coroutine properties, note
+types written as YAML text and bitmap images, none of which studygen asks for.  While
+the library is imported, such a module's name gives a stand-in; a lazy stand-in
+imports the real module the first time anything is asked of it, so a library that
+does use the feature after all still gets it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from contextlib import contextmanager
+from typing import Iterator
+
+
+def lazy(name: str) -> types.ModuleType:
+    """A stand-in for module ``name`` that imports it when one of its attributes is read."""
+    module = types.ModuleType(name)
+    module.__getattr__ = lambda attribute: getattr(importlib.import_module(name), attribute)
+    return module
+
+
+@contextmanager
+def standing_in(**modules: types.ModuleType) -> Iterator[None]:
+    """While in this block, importing a module named here gives its stand-in (a dotted name
+    is spelt with "__" for "."), unless the real module is imported already."""
+    modules = {name.replace("__", "."): module for name, module in modules.items()}
+    modules = {name: module for name, module in modules.items() if name not in sys.modules}
+    sys.modules.update(modules)
+    try:
+        yield
+    finally:
+        for name, module in modules.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
