@@ -5,7 +5,10 @@ Pillow's ``PIL.Image``: about 5 MiB resident together, for coroutine properties,
 types written as YAML text and bitmap images, none of which studygen asks for.  While
 the library is imported, such a module's name gives a stand-in; a lazy stand-in
 imports the real module the first time anything is asked of it, so a library that
-does use the feature after all still gets it.
+does use the feature after all still gets it.  A stand-in of None makes the module
+missing: hashlib then uses the interpreter's own digests instead of OpenSSL's
+(the same hashes; 3.5 MiB less resident, about 10 ms more for the 1.7 MB a cold
+build hashes).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ def lazy(name: str) -> types.ModuleType:
 
 
 @contextmanager
-def standing_in(**modules: types.ModuleType) -> Iterator[None]:
+def standing_in(**modules: types.ModuleType | None) -> Iterator[None]:
     """While in this block, importing a module named here gives its stand-in (a dotted name
     is spelt with "__" for "."), unless the real module is imported already."""
     modules = {name.replace("__", "."): module for name, module in modules.items()}

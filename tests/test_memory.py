@@ -5,49 +5,36 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import CONTENT, ROOT
 
-_OUTPUTS = """
+_BUILD = """
 import sys
 {before}
 from pathlib import Path
-from generator.load import load
-from generator.render import Options
-from generator.render import anki
-from generator.render.pdf import cards, explainer
-doc = load(Path({content!r}))
-data = b"".join(m.render(doc, Options()) for m in (anki, explainer, cards))
-sys.stdout.buffer.write(repr(sorted(m for m in ("asyncio", "yaml", "PIL.Image") if m in sys.modules)).encode()
-                        + b"\\n" + data)
+from generator.build import build
+from generator.render import FORMATS, Options
+outputs = build([Path({content!r})], Path({out!r}), list(FORMATS), Options(), force=True)
+print(sorted(m for m in ("_hashlib", "asyncio", "yaml", "PIL.Image") if m in sys.modules))
 """
 
 
-def _deck(before: str) -> tuple[str, bytes]:
+def _build(before: str, out: Path) -> tuple[str, dict[str, bytes]]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1700000000"}
-    out = subprocess.run([sys.executable, "-c", _OUTPUTS.format(before=before, content=str(CONTENT))],
-                         env=env, cwd=ROOT, capture_output=True, check=True).stdout
-    loaded, _, data = out.partition(b"\n")
-    return loaded.decode(), data
+    script = _BUILD.format(before=before, content=str(CONTENT), out=str(out))
+    loaded = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout.strip()
+    return loaded, {path.name: path.read_bytes() for path in sorted(out.iterdir())}
 
 
-def test_deck_and_pdfs_are_made_without_asyncio_yaml_and_pillow_and_are_the_same_as_with_them():
-    loaded, lean = _deck("")
+def test_a_build_loads_no_openssl_asyncio_yaml_or_pillow_and_writes_what_it_writes_with_them(tmp_path):
+    loaded, lean = _build("", tmp_path / "lean")
     assert loaded == "[]"
-    # genanki and ReportLab imported as they import themselves
-    loaded, usual = _deck("import cached_property, yaml, PIL.Image")
-    assert loaded == "['PIL.Image', 'asyncio', 'yaml']"
-    assert lean == usual
-
-
-def test_reportlab_draws_a_bitmap_through_the_stand_in(tmp_path):
-    from generator.render.pdf import explainer  # noqa: F401  (imports ReportLab with the stand-in)
-    from reportlab.lib.utils import ImageReader
-
-    image = tmp_path / "dot.png"
-    image.write_bytes(bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b55"
-                                    "0000000a49444154789c63f80f00000101000518d84e0000000049454e44ae426082"))
-    assert ImageReader(str(image)).getSize() == (1, 1)
+    # hashlib, genanki and ReportLab imported as they import themselves
+    loaded, usual = _build("import hashlib, cached_property, yaml, PIL.Image", tmp_path / "usual")
+    assert loaded == "['PIL.Image', '_hashlib', 'asyncio', 'yaml']"
+    assert len(lean) == 4 and lean == usual
 
 
 def test_genanki_reads_yaml_note_types_through_the_stand_in():
@@ -58,3 +45,13 @@ def test_genanki_reads_yaml_note_types_through_the_stand_in():
                           templates="- name: Card 1\n  qfmt: '{{Front}}'\n  afmt: '{{Back}}'\n")
     assert [f["name"] for f in model.fields] == ["Front", "Back"]
     assert model.templates[0]["qfmt"] == "{{Front}}"
+
+
+def test_reportlab_reads_a_bitmap_through_the_stand_in(tmp_path):
+    from generator.render.pdf import explainer  # noqa: F401  (imports ReportLab with the stand-in)
+    from reportlab.lib.utils import ImageReader
+
+    image = tmp_path / "dot.png"
+    image.write_bytes(bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b55"
+                                    "0000000a49444154789c63f80f00000101000518d84e0000000049454e44ae426082"))
+    assert ImageReader(str(image)).getSize() == (1, 1)
