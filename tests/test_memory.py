@@ -55,3 +55,22 @@ def test_reportlab_reads_a_bitmap_through_the_stand_in(tmp_path):
     image.write_bytes(bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b55"
                                     "0000000a49444154789c63f80f00000101000518d84e0000000049454e44ae426082"))
     assert ImageReader(str(image)).getSize() == (1, 1)
+
+
+def test_compact_glyph_tables_give_reportlabs_subsets_widths_and_glyph_lists():
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from generator.render.pdf import fontdata, fonts
+
+    for name in fonts.FACES:
+        path = str(fonts.FONT_DIR / f"{name}.ttf")
+        plain, compact = TTFont(name, path), TTFont(name, path)
+        fontdata.compact(compact.face)
+        assert type(compact.face) is fontdata.Face and type(compact.face.hmetrics) is fontdata.Metrics
+        assert [compact.face.hmetrics[g] for g in range(len(plain.face.hmetrics))] == plain.face.hmetrics
+        assert list(compact.face.glyphPos) == plain.face.glyphPos
+        assert compact.face.glyphToChar == plain.face.glyphToChar
+        text = "Autophagy – NAD⁺ “ﬁ” ½ Ωµ 0123 ÆØÅ"
+        chars = sorted({ord(c) for c in text})
+        assert compact.face.makeSubset(chars) == plain.face.makeSubset(chars)
+        assert compact.stringWidth(text, 11) == plain.stringWidth(text, 11)

@@ -18,6 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from generator.errors import Problem, RenderError
+from generator.render.pdf import fontdata
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "fonts"
 REGULAR, BOLD, ITALIC, BOLD_ITALIC = "DejaVuSerif", "DejaVuSerif-Bold", "DejaVuSerif-Italic", "DejaVuSerif-BoldItalic"
@@ -33,7 +34,9 @@ def register() -> str:
     # Binary streams instead of ASCII85 text: smaller files, less work; every reader handles them.
     rl_config.useA85 = 0
     for name, (bold, italic) in FACES.items():
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / f"{name}.ttf")))
+        font = TTFont(name, str(FONT_DIR / f"{name}.ttf"))
+        fontdata.compact(font.face)
+        pdfmetrics.registerFont(font)
         addMapping(REGULAR, bold, italic, name)
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC)
     return REGULAR
