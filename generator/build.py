@@ -99,8 +99,10 @@ def _render_one(job: Job, options: Options, checked: bool = False) -> bytes:
 
 def render(jobs: list[Job], options: Options, workers: int = 1,
            progress: Callable[[int], None] | None = None, checked: bool = False,
-           keep: Callable[[Output], Output] | None = None) -> list[Output]:
+           keep: Callable[[Output], Output] | None = None, release: bool = False) -> list[Output]:
     """Render every job; results keep job order.  ``checked``: ``check_all`` passed on these jobs.
+    ``release``: each format lets go of its caches after its last job (a one-off build;
+    ``watch`` keeps them for the next rebuild).
     With ``workers`` > 1 the jobs are checked and rendered in worker processes (see ``Workers``).
     ``keep`` takes each output as soon as it is made (``Staging.add`` writes it out)."""
     keep = keep or (lambda output: output)
@@ -108,11 +110,22 @@ def render(jobs: list[Job], options: Options, workers: int = 1,
         with Workers(min(workers, len(_tasks(jobs)))) as pool:
             return pool.run(jobs, options, progress, keep)
     outputs = []
-    for job in jobs:
+    last = {fmt.name: i for i, (_, fmt, _) in enumerate(jobs)}
+    for i, job in enumerate(jobs):
         outputs.append(keep(Output(*job, _render_one(job, options, checked), _warning(job[0], job[1], job[2]))))
+        if release and last[job[1].name] == i:
+            _release(job[1])
         if progress:
             progress(1)
     return outputs
+
+
+def _release(fmt: Format) -> None:
+    """After a format's last job, what it keeps for a next job goes: its room serves the
+    formats after it.  (A garbage collection here too measured 0.15 MiB for 16 ms.)"""
+    module = fmt.renderer()
+    if hasattr(module, "release"):
+        module.release()
 
 
 # Rough seconds of check and render (measured on the article, 300 generated cards and a long
@@ -413,8 +426,10 @@ def _replace_all(staged: list[tuple[Path, Path]]) -> None:
 
 def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options: Options,
           workers: int = 1, progress: Callable[[int], None] | None = None,
-          on_loaded: Callable[[int], None] | None = None, force: bool = False) -> list[Output]:
-    """Load, render and write; outputs whose file is up to date are left untouched unless ``force``."""
+          on_loaded: Callable[[int], None] | None = None, force: bool = False,
+          release: bool = True) -> list[Output]:
+    """Load, render and write; outputs whose file is up to date are left untouched unless ``force``.
+    ``release``: see ``render`` (a process that builds again passes False)."""
     files = content_paths(paths)
     # Several files and processes: each file's outputs start rendering once it is loaded,
     # while the next loads, instead of after all of them.
@@ -442,7 +457,7 @@ def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options:
                 check_all([(doc, fmt) for doc, fmt, _ in pending], options)
                 if on_loaded:
                     on_loaded(len(pending))
-                outputs = render(pending, options, 1, progress, checked=True, keep=staging.add)
+                outputs = render(pending, options, 1, progress, checked=True, keep=staging.add, release=release)
             staging.commit()
     except BaseException:
         if early:

@@ -58,7 +58,7 @@ def rebuild(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], option
     started = time.perf_counter()
     try:
         if workers > 1:
-            outputs = build(list(paths), out_dir, formats, options, workers=workers)
+            outputs = build(list(paths), out_dir, formats, options, workers=workers, release=False)
         else:
             outputs = build_in_turn(paths, out_dir, formats, options)
     except ContentError as error:

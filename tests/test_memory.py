@@ -74,3 +74,21 @@ def test_compact_glyph_tables_give_reportlabs_subsets_widths_and_glyph_lists():
         chars = sorted({ord(c) for c in text})
         assert compact.face.makeSubset(chars) == plain.face.makeSubset(chars)
         assert compact.stringWidth(text, 11) == plain.stringWidth(text, 11)
+
+
+def test_a_build_lets_go_of_the_hyphenation_dictionary_and_a_watch_rebuild_keeps_it(tmp_path):
+    from generator import watch
+    from generator.build import build
+    from generator.render import Options
+    from generator.render.pdf import para
+
+    def dictionary_kept() -> bool:
+        return para._dictionary.cache_info().currsize > 0
+
+    build([CONTENT], tmp_path / "once", ["pdf", "cards"], Options(), force=True)
+    assert not dictionary_kept()
+    assert para.hyphenate("autophagy")  # read again when asked
+    for workers in (1, 2):
+        assert watch.rebuild([CONTENT], tmp_path / f"watch{workers}", ["pdf"], Options(), workers,
+                             say=lambda line: None, warn=lambda line: None)
+        assert dictionary_kept()

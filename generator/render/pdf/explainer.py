@@ -25,6 +25,7 @@ from generator.render.pdf.diagram import DETAIL_FONT, LABEL_FONT, box_height, dr
 from generator.render.pdf.doc import Explainer, Heading, contents
 from generator.render.pdf.fonts import ITALIC, Drawn, glyph_problems, in_paragraph, raise_problems, register
 from generator.render.pdf import reuse, widths
+from generator.render.pdf import para
 from generator.render.pdf.para import Paragraph
 from generator.render.pdf.styles import (ACCENT, FOOT_BAND, HEAD_BAND, LINK, MARGIN, NOTICE, NOTICE_EDGE, PAGE_SIZES,
                                          PANEL, styles)
@@ -62,6 +63,12 @@ def _render(doc: Document, options: Options) -> bytes:
         creator=f"studygen {__version__}", build_key=buildkey.key(doc, FORMATS["pdf"], options))
     pdf.render(story(content, pdf.width, pdf.body_height))
     return buffer.getvalue()
+
+
+def release() -> None:
+    """Let go of what only another explainer would use: the hyphenation dictionary (2 MiB).
+    A build calls this after its last explainer, so the formats after it have the room."""
+    para.release()
 
 
 def check(doc: Document, options: Options) -> list[Problem]:

@@ -37,6 +37,11 @@ def _dictionary() -> hyphen.Hyphenator:
     return hyphen.for_language(LANGUAGE, left=2, right=3)
 
 
+def release() -> None:
+    """Forget the dictionary; the next hyphenated word reads it again."""
+    _dictionary.cache_clear()
+
+
 _rl_unsplit = getattr(_rl._shyUnsplit, "original", _rl._shyUnsplit)
 
 
