@@ -244,3 +244,56 @@ def test_what_is_made_once_per_content_is_never_reused_for_another(tmp_path):
     first = made(load(CONTENT))
     assert made(load(other)) == alone
     assert made(load(CONTENT)) == first != alone
+
+
+class _Node:
+    def __init__(self):
+        self.me = self  # a cycle: only the cycle collector frees it
+
+
+def test_a_settled_render_still_frees_cycles_and_leaves_nothing_frozen():
+    import gc
+    import weakref
+
+    from generator.render.settled import settled
+
+    before = _Node()
+    old = weakref.ref(before)
+    with pytest.raises(RuntimeError):
+        with settled():
+            assert gc.get_freeze_count() > 0
+            made = _Node()
+            new = weakref.ref(made)
+            del made, before
+            gc.collect()
+            assert new() is None  # made during the render: collected as usual
+            raise RuntimeError
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert old() is None  # it existed before and became garbage meanwhile: collected afterwards
+
+
+def test_a_freeze_made_by_the_caller_outlives_a_settled_render():
+    import gc
+
+    from generator.render.settled import settled
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with settled():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_card_sheets_leave_no_object_frozen():
+    import gc
+
+    from generator.render.pdf import cards
+
+    assert gc.get_freeze_count() == 0
+    pdf = cards.render(load(CONTENT), Options())
+    assert gc.get_freeze_count() == 0
+    assert pdf.startswith(b"%PDF")

@@ -31,6 +31,7 @@ from generator.render.pdf.fitting import lines_at_most
 from generator.render.pdf.fonts import REGULAR, glyph_problems, in_paragraph, raise_problems, register
 from generator.render.pdf.styles import PAGE_SIZES
 from generator.render.pdf.text import clip, esc, flat
+from generator.render.settled import settled
 from generator.study import StudyCard, study_cards
 
 SHEET_MARGIN = 10 * mm  # home printers cannot print to the edge
@@ -346,6 +347,11 @@ def render_checked(doc: Document, options: Options) -> bytes:
 def render(doc: Document, options: Options) -> bytes:
     register()
     raise_problems(doc.path, check(doc, options))
+    with settled():  # thousands of faces allocate millions of objects
+        return _render(doc, options)
+
+
+def _render(doc: Document, options: Options) -> bytes:
     content = doc.content
     cards = study_cards(content)
     page = PAGE_SIZES[options.page_size]
