@@ -92,3 +92,21 @@ def test_a_build_lets_go_of_the_hyphenation_dictionary_and_a_watch_rebuild_keeps
         assert watch.rebuild([CONTENT], tmp_path / f"watch{workers}", ["pdf"], Options(), workers,
                              say=lambda line: None, warn=lambda line: None)
         assert dictionary_kept()
+
+
+def test_a_one_process_build_returns_outputs_in_job_order_and_renders_each_document_in_one_stretch(tmp_path):
+    from generator.build import plan, render
+    from generator.load import load
+    from generator.render import FORMATS, Options
+
+    second = tmp_path / "second.toml"
+    second.write_text(CONTENT.read_text(encoding="utf-8").replace('slug = "nmn-autophagy"', 'slug = "second"', 1)
+                      .replace('source = "', f'source = "{CONTENT.parent}/', 1), encoding="utf-8")
+    jobs = plan([load(CONTENT), load(second)], list(FORMATS), tmp_path)
+    made = []
+    outputs = render(jobs, Options(), keep=lambda output: made.append(output.path) or output)
+    assert [o.path for o in outputs] == [path for _, _, path in jobs]
+    assert sorted(made) == sorted(path for _, _, path in jobs)
+    slugs = [path.name.split(".")[0].removesuffix("-cards") for path in made]
+    assert slugs == sorted(slugs, key=slugs.index) and len(set(slugs)) == 2
+    assert slugs[:4] == [slugs[0]] * 4

@@ -170,27 +170,33 @@ def test_outputs_wait_in_temporary_files_until_all_are_made(tmp_path, monkeypatc
     beside its target; when a later one fails, they are removed (with the output directory
     the build made) and earlier outputs stay as they were."""
     import generator.build as build_module
-    import generator.render.html as html
     from generator.errors import RenderError
     from generator.render import Options
 
     out = tmp_path / "out"
     path = write_content(tmp_path / "content", starter())
     seen: list[list[str]] = []
+    rendered: list = []
+    render_one = build_module._render_one
 
-    def failing(doc, options):  # the HTML edition is rendered last
+    def failing(job, options, checked=False):  # the last of a build's four outputs fails
+        rendered.append(job)
+        if len(rendered) < 4:
+            return render_one(job, options, checked)
         seen.append(sorted(p.name for p in out.iterdir()))
         raise RenderError("cannot lay this out")
 
-    monkeypatch.setattr(html, "render", failing)
+    monkeypatch.setattr(build_module, "_render_one", failing)
     formats = ["pdf", "anki", "cards", "html"]
     with pytest.raises(RenderError):
         build_module.build([path], out, formats, Options(), workers=1)
     assert len(seen[0]) == 3 and all(name.startswith(".") and name.endswith(".tmp") for name in seen[0])
     assert not out.exists()
+    rendered.clear()
     build_module.build([path], out, ["pdf"], Options(), workers=1)
     before = tree(out)
     changed(tmp_path / "content")
+    rendered.clear()
     with pytest.raises(RenderError):
         build_module.build([path], out, formats, Options(), workers=1)
     assert tree(out) == before
