@@ -24,14 +24,20 @@ import platform
 import re
 import zlib
 from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__, standins
 
 # The first import of hashlib in a build (see generator.standins): the interpreter's own
-# digests instead of OpenSSL's, which are faster but cost 3.5 MiB resident to load.
-with standins.standing_in(_hashlib=None):
+# digests instead of OpenSSL's, which are faster but cost 3.5 MiB resident to load.  Some
+# Python builds (FIPS-minded distributions) leave out their own MD5, SHA-1 and SHA-256, which
+# studygen, genanki and ReportLab use; there hashlib keeps OpenSSL.
+if all(find_spec(name) for name in ("_md5", "_sha1", "_sha256")):
+    with standins.standing_in(_hashlib=None):
+        import hashlib
+else:
     import hashlib
 from generator.render import Format, Options, release_time
 
