@@ -38,6 +38,17 @@ def write_content(folder: Path, data: dict, name: str = "nmn-autophagy.toml") ->
     return path
 
 
+def copies(folder: Path, count: int, slug: str = "a{n}", deck: str = "Copy {n}") -> list[Path]:
+    """``count`` content files in ``folder``, the fixture content each with its own slug and deck."""
+    paths = []
+    for n in range(count):
+        data = starter()
+        data["article"]["slug"] = slug.format(n=n)
+        data["article"]["deck"] = deck.format(n=n)
+        paths.append(write_content(folder, data, name=f"{slug.format(n=n)}.toml"))
+    return paths
+
+
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
     """A private copy of the fixture content and its source."""

@@ -13,7 +13,7 @@ import pytest
 from generator.build import build
 from generator.errors import ContentError, Problem, RenderError
 from generator.render import FORMATS, Options
-from tests.conftest import invoke, starter, write_content
+from tests.conftest import copies, invoke, starter, write_content
 
 ALL = list(FORMATS)
 
@@ -77,12 +77,7 @@ def test_a_batch_renders_the_files_loaded_while_the_others_load(tmp_path, monkey
     import generator.load as load_module
     import generator.render.html as html
 
-    paths = []
-    for n in range(3):
-        data = starter()
-        data["article"]["slug"] = f"a{n}"
-        data["article"]["deck"] = f"Copy {n}"
-        paths.append(write_content(tmp_path / "content", data, name=f"a{n}.toml"))
+    paths = copies(tmp_path / "content", 3)
     serial = {o.path.name: o.data for o in build(paths, tmp_path / "one", ALL, Options(), workers=1)}
     marker = tmp_path / "rendering-a0"
     real_render, real_load = html.render, load_module.load

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 
-from tests.conftest import ROOT, invoke, starter, write_content
+from tests.conftest import ROOT, copies, invoke, starter, write_content
 
 
 def test_new_scaffold_passes_check_and_builds(tmp_path):
@@ -64,12 +64,7 @@ def test_schema_is_json_schema_of_the_model():
 
 
 def test_many_articles_parallel_and_serial_are_identical(tmp_path):
-    paths = []
-    for n in range(4):
-        data = starter()
-        data["article"]["slug"] = f"article-{n}"
-        data["article"]["deck"] = f"Test::Article {n}"
-        paths.append(write_content(tmp_path / "content", data, name=f"article-{n}.toml"))
+    paths = copies(tmp_path / "content", 4, slug="article-{n}", deck="Test::Article {n}")
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     one = invoke("build", *map(str, paths), "-o", str(serial), "-j", "1")
     two = invoke("build", *map(str, paths), "-o", str(parallel), "-j", "2")
