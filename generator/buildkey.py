@@ -37,6 +37,7 @@ from generator import __version__, standins
 if all(find_spec(name) for name in ("_md5", "_sha1", "_sha256")):
     with standins.standing_in(_hashlib=None):
         import hashlib
+        import hmac  # noqa: F401  (pydantic imports it through secrets; hmac would load OpenSSL itself)
 else:
     import hashlib
 from generator.render import Format, Options, release_time
