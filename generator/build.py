@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gc
-import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
@@ -17,6 +13,7 @@ from generator.errors import ContentError, OutputError, Problem, StudygenError
 from generator.load import load_all, locate
 from generator.model import Document
 from generator.render import FORMATS, Format, Options, check, source_date_epoch
+from generator.staging import Staging, check_targets
 from generator.study import study_cards
 
 if TYPE_CHECKING:
@@ -306,131 +303,6 @@ def _warning(doc: Document, fmt: Format, path: Path) -> str | None:
     if not (fmt.checks_previous and path.is_file()):
         return None
     return fmt.renderer().stale(doc, path)
-
-
-def check_targets(out_dir: Path, targets: Iterable[Path]) -> None:
-    """Refuse early what the write phase could only half do."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: output path exists and is not a directory")
-    for target in targets:
-        if target.is_dir():
-            raise OutputError(f"{target}: an output file would replace this directory")
-
-
-def write_all(outputs: Sequence[Output], out_dir: Path) -> None:
-    """Write every output to a temporary file beside its target, then rename them all.
-
-    If anything fails or the build is interrupted, the temporary files are removed
-    and every existing output is left as it was: renaming either replaces all
-    targets or, if one rename fails, puts back the ones already replaced.
-    """
-    check_targets(out_dir, [o.path for o in outputs])
-    with Staging(out_dir) as staging:
-        for output in outputs:
-            staging.add(output)
-        staging.commit()
-
-
-class Staging:
-    """Outputs written to temporary files beside their targets as soon as they are made, so
-    a build holds no finished output in memory; ``commit`` renames them all into place.
-
-    Leaving without ``commit`` (a failure, Ctrl-C) removes the temporary files, and the
-    output directory too when this made it and it is still empty.
-    """
-
-    def __init__(self, out_dir: Path):
-        self.out_dir = out_dir
-        self.staged: list[tuple[Path, Path]] = []
-        self.made_dir = False
-
-    def __enter__(self) -> "Staging":
-        return self
-
-    def add(self, output: Output) -> Output:
-        """Write ``output`` out; the Output returned reads its bytes from its target once committed."""
-        if not self.out_dir.is_dir():
-            try:
-                self.out_dir.mkdir(parents=True)
-            except FileExistsError:
-                pass
-            except OSError as error:
-                raise OutputError(f"{self.out_dir}: cannot create the output directory: {error.strerror}") from None
-            else:
-                self.made_dir = True
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{output.path.name}.", suffix=".tmp", dir=self.out_dir)
-            self.staged.append((Path(tmp), output.path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(output.data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)
-        except OSError as error:
-            raise OutputError(f"{self.out_dir}: cannot write the outputs: {error.strerror or error}; "
-                              "existing outputs are unchanged") from None
-        return dataclasses.replace(output, body=None)
-
-    def commit(self) -> None:
-        try:
-            with signals.deferred():  # Ctrl-C or SIGTERM now would leave some targets replaced
-                _replace_all(self.staged)
-        except OSError as error:
-            raise OutputError(f"{self.out_dir}: cannot write the outputs: {error.strerror or error}; "
-                              "existing outputs are unchanged") from None
-        self.staged = []
-        self.made_dir = False
-
-    def __exit__(self, kind, error, trace) -> None:
-        for tmp, _ in self.staged:
-            tmp.unlink(missing_ok=True)
-        if self.made_dir:
-            try:
-                self.out_dir.rmdir()  # only when empty
-            except OSError:
-                pass
-
-
-def _replace_all(staged: list[tuple[Path, Path]]) -> None:
-    """Rename each temporary file onto its target, all or none.
-
-    Each existing target is first linked (or copied) to a backup beside it, so a
-    rename that fails halfway (an immutable file, a directory put in the way) can
-    put back the targets already replaced and remove the ones that are new.
-    """
-    backups: dict[Path, Path] = {}
-    done: list[Path] = []
-    stuck: list[Path] = []  # replaced, and could not be put back: their backups stay
-    try:
-        for tmp, target in staged:
-            if target.exists():
-                backup = tmp.with_suffix(".old")
-                try:
-                    os.link(target, backup)
-                except OSError:  # no hard links here (or not to this file): a copy does
-                    shutil.copy2(target, backup)
-                backups[target] = backup
-        for tmp, target in staged:
-            os.replace(tmp, target)
-            done.append(target)
-    except OSError as error:
-        for target in reversed(done):
-            try:
-                if target in backups:
-                    os.replace(backups[target], target)
-                else:
-                    target.unlink()
-            except OSError:
-                stuck.append(target)
-        if stuck:
-            raise OutputError(f"cannot write the outputs: {error.strerror or error}; and could not put back "
-                              + ", ".join(f"{t} (its previous content is in {backups[t]})" if t in backups
-                                          else f"{t} (new)" for t in stuck)) from None
-        raise
-    finally:
-        for target, backup in backups.items():
-            if target not in stuck:
-                backup.unlink(missing_ok=True)
 
 
 def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options: Options,

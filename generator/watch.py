@@ -14,7 +14,8 @@ import tomllib
 from pathlib import Path
 from typing import Callable, Sequence
 
-from generator.build import Output, build, check_targets, content_paths, plan, render, summary, up_to_date, write_all
+from generator.build import Output, build, content_paths, plan, render, summary, up_to_date
+from generator.staging import check_targets, write_all
 from generator.errors import ContentError, StudygenError
 from generator.load import load_all
 from generator.render import Options, source_date_epoch
