@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator import inline, prose
+from generator.memo import per_content
 from generator.model import BasicCard, ClozeCard, Content
 
 # How the back of a card names a claim's evidence level (the deck and the printed cards).
@@ -63,19 +64,13 @@ def source_line(content: Content, card: BasicCard | ClozeCard) -> str:
     return " ".join(parts)
 
 
-_last: list[tuple[Content, list[StudyCard]]] = []  # the last content's cards
-
-
 def study_cards(content: Content) -> list[StudyCard]:
     # The card-writing checks, the card sheets' check and render, and build's summary all ask
     # for the cards of the same content: they are made once.
-    if _last and _last[0][0] is content:
-        return list(_last[0][1])
-    out = _study_cards(content)
-    _last[:] = [(content, out)]
-    return list(out)
+    return list(_study_cards(content))
 
 
+@per_content
 def _study_cards(content: Content) -> list[StudyCard]:
     out: list[StudyCard] = []
     for card in content.cards:

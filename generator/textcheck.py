@@ -14,6 +14,7 @@ import re
 from typing import Iterable
 
 from generator import inline, prose
+from generator.memo import per_content
 from generator.errors import Problem
 from generator.model import Content, Markup, markup_of
 
@@ -41,21 +42,15 @@ def markup_fields(content: Content) -> Iterable[tuple[str, str, Markup]]:
                     yield f"{where}.{key}", value, markup
 
 
-_last: list[tuple[Content, tuple[list[Problem], list[Problem]]]] = []
-
-
 def problems(content: Content) -> tuple[list[Problem], list[Problem]]:
     """(errors, warnings) of every markup field."""
     # Loading asks for the errors and then, once there are none, for the warnings of the
     # same content: every field is read once.
-    if _last and _last[0][0] is content:
-        errors, warnings = _last[0][1]
-        return list(errors), list(warnings)
-    found = _problems(content)
-    _last[:] = [(content, found)]
-    return list(found[0]), list(found[1])
+    errors, warnings = _problems(content)
+    return list(errors), list(warnings)
 
 
+@per_content
 def _problems(content: Content) -> tuple[list[Problem], list[Problem]]:
     errors: list[Problem] = []
     warnings: list[Problem] = []

@@ -231,9 +231,9 @@ def test_what_is_made_once_per_content_is_never_reused_for_another(tmp_path):
     other = workloads.generated(tmp_path, "other", cards=30, terms=5)
 
     def forget():
-        study._last.clear()
-        anki._notes.clear()
-        anki._lookups.clear()
+        study._study_cards.forget()
+        anki._notes.forget()
+        anki._lookups_of.forget()
 
     def made(doc):
         return study.study_cards(doc.content), anki.notes(doc.content), cards.render(doc, Options())

@@ -39,6 +39,7 @@ with standins.standing_in(cached_property=_cached_property(), yaml=standins.lazy
     import genanki
 
 from generator import __version__, buildkey, identity
+from generator.memo import per_content
 from generator.errors import ContentError, Problem
 from generator import prose
 from generator.inline import parse, plain
@@ -235,13 +236,7 @@ class _Lookups:
         self.diagram_html = lru_cache(maxsize=None)(lambda: _diagram_html(content))
 
 
-_lookups: list[tuple[Content, _Lookups]] = []
-
-
-def _lookups_of(content: Content) -> _Lookups:
-    if not (_lookups and _lookups[0][0] is content):
-        _lookups[:] = [(content, _Lookups(content))]
-    return _lookups[0][1]
+_lookups_of = per_content(_Lookups)
 
 
 def source_html(content: Content, card: BasicCard | ClozeCard) -> str:
@@ -304,17 +299,15 @@ def term_note(content: Content, entry: GlossaryEntry) -> NoteSpec:
                     normalise(entry.term))
 
 
-_notes: list[tuple[Content, list[NoteSpec]]] = []  # the last content's notes: the deck and the HTML preview share them
-
-
 def notes(content: Content) -> list[NoteSpec]:
     """Every note of the deck: the cards in content order, then one Term note per glossary entry."""
-    if _notes and _notes[0][0] is content:
-        return list(_notes[0][1])
-    made = ([card_note(content, card) for card in content.cards]
+    return list(_notes(content))
+
+
+@per_content  # the deck and the HTML preview share them
+def _notes(content: Content) -> list[NoteSpec]:
+    return ([card_note(content, card) for card in content.cards]
             + [term_note(content, entry) for entry in content.glossary])
-    _notes[:] = [(content, made)]
-    return list(made)
 
 
 def rows(content: Content) -> list[tuple[str, str, str, str, str]]:

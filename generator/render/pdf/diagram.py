@@ -15,6 +15,7 @@ from reportlab.graphics.shapes import Drawing, PolyLine, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from generator.memo import per_content
 from generator.model import Content
 from generator.render.pdf.fonts import BOLD, ITALIC, REGULAR, register
 from generator.render.pdf.styles import ACCENT as ARROW, INK, MUTED
@@ -185,16 +186,10 @@ def svg(content: Content) -> str:
     return renderSVG.drawToString(drawing(content))
 
 
-_shown: list[tuple[Content, str]] = []  # the last content's: the deck's media and the HTML edition share it
-
-
+@per_content  # the deck's media and the HTML edition share it
 def svg_with_fonts(content: Content) -> str:
     """``svg`` carrying the subsets of the fonts it uses, for showing outside the PDF
     (generator.render.pdf.svg_fonts); drawn and embedded once per content."""
-    if _shown and _shown[0][0] is content:
-        return _shown[0][1]
     from generator.render.pdf.svg_fonts import embed_fonts
 
-    made = embed_fonts(svg(content))
-    _shown[:] = [(content, made)]
-    return made
+    return embed_fonts(svg(content))
