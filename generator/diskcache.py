@@ -7,6 +7,8 @@ concurrent builds see a whole entry or none, and it ends with a hash of its own 
 so a damaged one is ignored.  The cache is ``$STUDYGEN_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/studygen``, else ``~/.cache/studygen``; it may be deleted at any time.
 Trouble with it (a read-only home, a full disk) only means the work is done again.
+Entries unused for a month, and the least recently used beyond a size, are removed
+(generator.cachelimit).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Callable
+
+from generator import cachelimit
 
 _CHECK = 32  # bytes of sha256 at the end of an entry
 
@@ -34,18 +38,34 @@ def cached(kind: str, key: bytes, make: Callable[[], bytes]) -> bytes:
     where = directory()
     if where is None:
         return make()
-    path = where / kind / hashlib.sha256(key).hexdigest()
+    # Joined as strings: pathlib would cost more than reading the entry.
+    path = os.path.join(where, kind, hashlib.sha256(key).hexdigest())
+    data = _read(path)
+    if data is None:
+        data = make()
+        _write(path, data)
+    cachelimit.maybe_prune(where)
+    return data
+
+
+def _read(path: str) -> bytes | None:
     try:
-        stored = path.read_bytes()
-        data, check = stored[:-_CHECK], stored[-_CHECK:]
-        if len(stored) > _CHECK and hashlib.sha256(data).digest() == check:
-            return data
+        with open(path, "rb") as handle:
+            stored = handle.read()
+            data, check = stored[:-_CHECK], stored[-_CHECK:]
+            if len(stored) > _CHECK and hashlib.sha256(data).digest() == check:
+                cachelimit.used(path, handle.fileno())
+                return data
     except OSError:
         pass
-    data = make()
+    return None
+
+
+def _write(path: str, data: bytes) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+        folder = os.path.dirname(path)
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data + hashlib.sha256(data).digest())
@@ -55,4 +75,3 @@ def cached(kind: str, key: bytes, make: Callable[[], bytes]) -> bytes:
             raise
     except OSError:
         pass
-    return data
