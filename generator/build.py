@@ -244,7 +244,8 @@ class Workers:
         else:
             now, self.held = sorted(tasks + self.held, key=lambda task: -sum(map(_cost, task))), []
         for task in now:
-            self.started[self.pool.submit(_check_and_render, task, options)] = [job[2] for job in task]
+            with signals.starting_workers():  # the pool starts its workers in a submit
+                self.started[self.pool.submit(_check_and_render, task, options)] = [job[2] for job in task]
 
     def taken(self) -> set[Path]:
         """The targets of the jobs started or held back."""
@@ -284,12 +285,27 @@ class Workers:
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Cancel what has not started and end the workers now: a failed or interrupted build
-    has no use for the renders still running."""
+    has no use for the renders still running.  Returns once the pool's thread is done too:
+    left running, it may close its wake-up pipe just as the interpreter's exit writes to it
+    (Python 3.11 does both without a common lock), which prints a traceback."""
+    # shutdown() forgets these, so they are taken first.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
+    results = getattr(pool, "_result_queue", None)
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in processes:
         process.terminate()
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.join()
+    for process in processes:
+        process.join(5)
+        if process.exitcode is None:  # still starting, with SIGTERM held (see Workers.submit)
+            process.kill()
+            process.join()
+    if results is not None:
+        # A worker ended halfway through sending an output leaves the pool's thread reading
+        # the rest of it; with every other writer gone, closing ours ends that read.
+        results._writer.close()
+    if manager is not None:
+        manager.join()
 
 
 def compare_with_previous(docs: Iterable[Document], formats: Sequence[str], out_dir: Path) -> list[str]:

@@ -25,20 +25,45 @@ def on_sigterm() -> None:
         signal.signal(signal.SIGTERM, _terminate)
 
 
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
 def quiet_worker() -> None:
     """For worker processes: Ctrl-C reaches the whole process group, but only the parent
-    reacts (it stops the workers), so no worker prints a traceback of its own."""
+    reacts (it stops the workers), so no worker prints a traceback of its own.  A worker
+    started inside ``starting_workers`` holds both signals until here."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # one that came meanwhile acts now
+
+
+@contextmanager
+def starting_workers() -> Iterator[None]:
+    """Around starting worker processes: each starts with Ctrl-C and SIGTERM held, which a
+    forked process inherits, so neither can run the handlers it inherits from this process
+    (SIGTERM would raise ``Terminated`` in the worker, which prints its traceback) before
+    ``quiet_worker`` has set its own."""
+    with _held():
+        yield
 
 
 @contextmanager
 def deferred() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM until the block is done; they arrive right after it."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    with _held():
+        yield
+
+
+@contextmanager
+def _held() -> Iterator[None]:
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
     try:
         yield
     finally:

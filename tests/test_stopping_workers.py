@@ -1,0 +1,206 @@
+"""A -j N build that fails or is interrupted ends its worker processes at once and exits
+cleanly: the right status, no traceback from the main process or any worker, nothing left
+in the output directory.
+
+Each race is made certain rather than likely: a real build runs in a subprocess, with the
+moment that decides the race held open by a small patch of the standard library (or of a
+render, which forked workers inherit)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, starter, write_content
+
+pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                                reason="workers inherit the patches by fork")
+
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+LIMIT = 120  # seconds; only reached when the build hangs (the failure these tests catch)
+
+BUILD = """
+from generator.cli import main
+main(["build", sys.argv[1], "-o", sys.argv[2], "-j", "2"], prog_name="studygen")
+"""
+
+
+def lacking_a_glyph(folder: Path) -> Path:
+    """Content whose explainer check fails in a worker (the font has no U+2713)."""
+    data = starter()
+    data["sections"][0]["body"] += " Checked \u2713."
+    return write_content(folder, data)
+
+
+def run(script: str, *args: str, marker: Path | None = None) -> subprocess.CompletedProcess:
+    """Run ``script``; with ``marker``, send SIGTERM to its main process once the file exists.
+    The build must end, and leave no process of its own behind (a worker it did not end)."""
+    proc = subprocess.Popen([sys.executable, "-c", script, *args], env=ENV, cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        if marker is not None:
+            deadline = time.monotonic() + LIMIT
+            while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if not marker.exists():
+                _kill_group(proc.pid)
+                pytest.fail(f"no worker got there:\n{proc.communicate()[1]}")
+            proc.send_signal(signal.SIGTERM)
+        try:
+            out, err = proc.communicate(timeout=LIMIT)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the build did not end within {LIMIT} s")
+        assert not _kill_group(proc.pid), "a worker outlived the build"
+    finally:
+        _kill_group(proc.pid)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def _kill_group(pgid: int) -> bool:
+    """Kill what is left of a process group; whether anything was."""
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def empty(folder: Path) -> bool:
+    return not folder.exists() or not any(folder.iterdir())
+
+
+def test_a_failed_parallel_build_leaves_no_pool_thread_to_race_the_exit(tmp_path):
+    """The pool's manager thread closes its wake-up pipe while it shuts down; at exit the
+    interpreter writes to that pipe to wake it.  A manager still running when the build
+    returns made that write fail now and then ("Exception ignored ... OSError: [Errno 9] Bad
+    file descriptor" after the error message).  Here the manager holds its close until the
+    exit's write has found the pipe open, which turns "now and then" into every time
+    unless the build waits for the manager before it returns."""
+    script = """if True:
+        import sys, threading
+        import concurrent.futures.process as cfp
+        from multiprocessing.connection import Connection
+
+        may_close = threading.Event()
+        manager = cfp._ExecutorManagerThread
+        internals, join, send = manager.join_executor_internals, manager.join, Connection.send_bytes
+
+        def held_internals(self):  # the manager's shutdown, which ends by closing its pipe
+            may_close.wait(30)
+            internals(self)
+
+        def waited_join(self, *args, **kwargs):  # whoever waits for the manager lets it finish
+            may_close.set()
+            return join(self, *args, **kwargs)
+
+        def exit_send(self, *args):
+            if cfp._global_shutdown and threading.current_thread() is threading.main_thread():
+                may_close.set()  # the exit found the pipe open: the manager closes it now
+                for thread in list(cfp._threads_wakeups):
+                    join(thread, 30)
+            return send(self, *args)
+
+        manager.join_executor_internals = held_internals
+        manager.join = waited_join
+        Connection.send_bytes = exit_send
+    """ + BUILD
+    out = tmp_path / "out"
+    result = run(script, str(lacking_a_glyph(tmp_path / "c")), str(out))
+    assert result.returncode == 1, result.stderr
+    assert "U+2713" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("studygen: 1 problem(s)"), result.stderr
+    assert empty(out)
+
+
+def test_sigterm_ends_a_render_still_running_in_a_worker(tmp_path):
+    """A worker rendering when the build is stopped is ended, not waited for: here its render
+    would never finish."""
+    marker = tmp_path / "rendering"
+    script = f"""if True:
+        import sys, threading
+        from pathlib import Path
+        import generator.build as build
+        real = build._render_one
+
+        def endless(job, options, checked=False):
+            if job[1].name == "pdf":
+                Path({str(marker)!r}).touch()
+                threading.Event().wait()
+            return real(job, options, checked)
+
+        build._render_one = endless  # the workers are forked: they have it too
+    """ + BUILD
+    out = tmp_path / "out"
+    result = run(script, str(write_content(tmp_path / "c", starter())), str(out), marker=marker)
+    assert result.returncode == 143, result.stderr
+    assert result.stderr.strip() == "studygen: interrupted", result.stderr
+    assert empty(out)
+
+
+def test_sigterm_while_a_worker_is_sending_its_output(tmp_path):
+    """A worker ended halfway through sending an output (larger than a pipe holds) leaves the
+    pool's reader waiting for the rest; the build still ends at once."""
+    marker = tmp_path / "sending"
+    script = f"""if True:
+        import os, sys, threading
+        from pathlib import Path
+        import concurrent.futures.process as cfp
+        from multiprocessing.reduction import ForkingPickler
+        real = cfp._sendback_result
+
+        def half_sent(result_queue, work_id, result=None, exception=None, exit_pid=None):
+            data = ForkingPickler.dumps(cfp._ResultItem(work_id, exception, result, exit_pid))
+            if len(data) < 70_000:
+                return real(result_queue, work_id, result, exception, exit_pid)
+            result_queue._wlock.acquire()  # as a real send holds it, and a worker ended in one keeps it
+            message = len(data).to_bytes(4, "big") + bytes(data[:len(data) // 2])
+            while message:
+                message = message[os.write(result_queue._writer.fileno(), message):]
+            Path({str(marker)!r}).touch()
+            threading.Event().wait()
+
+        cfp._sendback_result = half_sent
+    """ + BUILD
+    out = tmp_path / "out"
+    result = run(script, str(write_content(tmp_path / "c", starter())), str(out), marker=marker)
+    assert result.returncode == 143, result.stderr
+    assert result.stderr.strip() == "studygen: interrupted", result.stderr
+    assert empty(out)
+
+
+def test_a_worker_stopped_before_it_has_set_its_signals_prints_nothing(tmp_path):
+    """A forked worker runs the main process's signal handlers until its own are set; SIGTERM
+    then raised ``Terminated`` inside it, and it printed a traceback.  Here the second worker
+    is held just before that point until the build stops it (its SIGTERM has arrived: run,
+    or pending)."""
+    script = """if True:
+        import signal, sys, time
+        import multiprocessing, multiprocessing.util
+
+        class Hold:
+            pass
+
+        def hold(_):
+            if multiprocessing.current_process().name.endswith("-2"):
+                deadline = time.monotonic() + 60
+                while signal.SIGTERM not in signal.sigpending() and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                if signal.SIGTERM not in signal.sigpending():
+                    sys.stderr.write("the second worker was never stopped\\n")
+
+        hold_on = Hold()
+        multiprocessing.util.register_after_fork(hold_on, hold)
+    """ + BUILD
+    out = tmp_path / "out"
+    result = run(script, str(lacking_a_glyph(tmp_path / "c")), str(out))
+    assert result.returncode == 1, result.stderr
+    assert "U+2713" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("studygen: 1 problem(s)"), result.stderr
+    assert empty(out)
