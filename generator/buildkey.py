@@ -28,7 +28,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import __version__, standins
+from generator import __version__, model, standins
 
 # The first import of hashlib in a build (see generator.standins): the interpreter's own
 # digests instead of OpenSSL's, which are faster but cost 3.5 MiB resident to load.  Some
@@ -88,7 +88,7 @@ def key(doc: Document, fmt: Format, options: Options) -> str:
         "format": fmt.name,
         "options": {name: value for name, value in vars(options).items() if name not in fmt.ignores_options},
         "released": release_time(content.article.version).isoformat(),
-        "content": content.model_dump(mode="json", exclude=set(fmt.ignores)),
+        "content": model.dump(content, exclude=set(fmt.ignores)),
     }
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -250,14 +250,15 @@ def check(obj: Context, content: tuple[Path, ...], strict: bool, out_dir: Path |
 @pass_context
 def new(obj: Context, slug: str, source: Path, content_dir: Path) -> None:
     """Start content for a new article: content/SLUG.toml, drafted from the article."""
-    from pydantic import TypeAdapter, ValidationError
+    from pydantic import ValidationError
 
     from generator.load import FORMS
     from generator.model import SLUG_PATTERN, Slug
     from generator.scaffold import create
+    from generator.schema import adapter
 
     try:
-        TypeAdapter(Slug).validate_python(slug)
+        adapter(Slug).validate_python(slug)
     except ValidationError:
         raise click.BadParameter(FORMS[SLUG_PATTERN], param_hint="SLUG") from None
     target, copy = _guard(obj, lambda: create(slug, source, content_dir))
@@ -270,9 +271,9 @@ def schema() -> None:
     """Print the JSON Schema of the content format (for editor completion and checks)."""
     import json
 
-    from generator.model import Content
+    from generator.schema import json_schema
 
-    document = Content.model_json_schema()
+    document = json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "studygen content file"
     click.echo(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))

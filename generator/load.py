@@ -16,9 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
-
-from generator import cardrules, identity, inline, model, textcheck
+from generator import cardrules, identity, inline, model, textcheck, validate
 from generator.errors import ContentError, Problem
 from generator.locate import Locator
 from generator.model import ClozeCard, Content, Document
@@ -153,10 +151,20 @@ def _validate(raw: dict[str, Any]) -> tuple[list[Problem], Content, dict[str, li
 
     Entries with problems are left out of the returned content (``kept`` maps
     its indices back to the file's), so they are reported once while every
-    valid entry is still cross-checked in the same run.
+    valid entry is still cross-checked in the same run.  Valid content is read
+    without pydantic (``generator.validate``); pydantic reads the rest and names
+    every problem.
     """
+    found = validate.content(raw)
+    if found is not None:
+        return [], found, {}
+    from pydantic import ValidationError
+
+    from generator import schema
+
+    reference = schema.model_of(Content)
     try:
-        return [], Content.model_validate(raw), {}
+        return [], schema.to_entries(reference.model_validate(raw)), {}
     except ValidationError as error:
         errors = error.errors()
     problems = [_problem(raw, e) for e in errors]
@@ -169,7 +177,7 @@ def _validate(raw: dict[str, Any]) -> tuple[list[Problem], Content, dict[str, li
         bad.setdefault(str(loc[0]), set()).add(None if whole else loc[1])
     parts: dict[str, Any] = {}
     kept: dict[str, list[int]] = {}
-    for name, info in Content.model_fields.items():
+    for name, info in reference.model_fields.items():
         value = raw.get(name)
         if value is None or None in bad.get(name, ()):
             parts[name] = None if info.is_required() else info.get_default(call_default_factory=True)
@@ -177,8 +185,8 @@ def _validate(raw: dict[str, Any]) -> tuple[list[Problem], Content, dict[str, li
         if isinstance(value, list):
             kept[name] = [i for i in range(len(value)) if i not in bad.get(name, ())]
             value = [value[i] for i in kept[name]]
-        parts[name] = TypeAdapter(info.annotation).validate_python(value)
-    return problems, Content.model_construct(**parts), kept
+        parts[name] = schema.to_entries(schema.adapter(model.hints(Content)[name]).validate_python(value))
+    return problems, Content(**parts), kept
 
 
 def _renumber(problem: Problem, kept: dict[str, list[int]]) -> Problem:
@@ -286,9 +294,14 @@ def _bad_character(value: Any) -> str | None:
 
 def _keys_at(raw: dict[str, Any], loc: tuple[Any, ...]) -> list[str]:
     """The keys the content model allows at ``loc`` (a table or an entry), for suggestions."""
+    from pydantic import BaseModel
+
+    from generator import schema
+
+    fields = schema.model_of(Content).model_fields
     if not loc:
-        return list(Content.model_fields)
-    annotation = Content.model_fields[loc[0]].annotation if loc[0] in Content.model_fields else None
+        return list(fields)
+    annotation = fields[loc[0]].annotation if loc[0] in fields else None
     if len(loc) == 2 and typing.get_origin(annotation) is list:
         annotation = typing.get_args(annotation)[0]
     elif len(loc) != 1:

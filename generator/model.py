@@ -1,26 +1,64 @@
 """The content model: one article's curated content, as validated data.
 
 This module is the public content format (see README).  It imports neither
-ReportLab nor genanki, so loading and checking content stays fast.
+ReportLab nor genanki, nor pydantic: each key is declared once here, with the
+rules its value obeys (``Rule``).  ``generator.validate`` reads content with
+these rules directly; ``generator.schema`` makes pydantic models of the same
+declarations for what only they do well: a message for every problem at once,
+and the JSON Schema.  Content is made of frozen ``Entry`` objects.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import typing
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Iterator, Literal, NamedTuple, Union
 from urllib.parse import quote
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+class Rule(NamedTuple):
+    """What a value must be beyond its type, checked in this order: the string constraints,
+    then ``levels`` (``_levels``), then ``characters`` (``_text_characters``); ``ge``/``le``
+    bound numbers and dates.  ``lax``: a date may also be written as a string (TOML dates
+    are dates already).  ``tag``: a union of entries chosen by this key."""
+
+    pattern: str | None = None
+    max_length: int | None = None
+    min_length: int | None = None
+    levels: bool = False
+    characters: bool = False
+    ge: Any = None
+    le: Any = None
+    lax: bool = False
+    tag: str | None = None
+
+
+class Key(NamedTuple):
+    """How a key is written and described (the JSON Schema shows the description)."""
+
+    description: str | None = None
+    alias: str | None = None  # the key in the file, when the attribute has another name
+
+
+class Markup(NamedTuple):
+    """How a text field is read: inline markup only, or paragraphs and lists too
+    (``blocks``); with cloze deletions or without.  Checks and tests find every
+    text field by this marker, so a new field is covered by declaring its type."""
+
+    blocks: bool = False
+    cloze: bool = False
+
 
 # Ids name Anki notes and PDF anchors; they must survive every format unescaped.
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=120)]
+Id = Annotated[str, Rule(pattern=ID_PATTERN, max_length=120)]
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
+Slug = Annotated[str, Rule(pattern=SLUG_PATTERN, max_length=80)]
 TAG_PATTERN = r"^[^\s\"]+$"
 DECK_PATTERN = r"^[^:](?:.*[^:])?$"
 BLANK_LEVEL = "a hierarchy level is blank: write levels joined by '::', each with a visible character"
@@ -35,7 +73,7 @@ def _levels(value: str) -> str:
 
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 URL_PATTERN = r"^https?://\S+$"
-Tag = Annotated[str, StringConstraints(pattern=TAG_PATTERN, max_length=200), AfterValidator(_levels)]
+Tag = Annotated[str, Rule(pattern=TAG_PATTERN, max_length=200, levels=True)]
 # Text fields carry the inline markup of generator.inline.
 # At least one visible character, and none of: control characters but tab and newline
 # (Anki fields and PDF text would carry them invisibly); characters XML 1.0 does not
@@ -52,34 +90,33 @@ _BAD = (_BAD_BMP + "".join(f"\\U{p:04X}FFFE\\U{p:04X}FFFF" for p in range(1, 15)
         + "\\U000F0000-\\U0010FFFF")
 TEXT_PATTERN = f"^[^{_BAD_BMP}]*[^\\s{_BAD_BMP}][^{_BAD_BMP}]*$"
 _BAD_CHARACTER = re.compile(f"[{_BAD}]")
+# Every character _BAD names, and every character beyond the BMP: a class of few ranges is
+# searched twenty times faster than _BAD's, and most text has no character beyond the BMP.
+_SUSPECT = re.compile(f"[{_BAD_BMP}\\U00010000-\\U0010FFFF]")
+
+
+def bad_characters(value: str) -> bool:
+    """Whether ``value`` holds a character text may not hold."""
+    return bool(_SUSPECT.search(value) and _BAD_CHARACTER.search(value))
 
 
 def _text_characters(value: str) -> str:
-    if _BAD_CHARACTER.search(value):
+    if bad_characters(value):
         raise ValueError(TEXT_RULE)
     return value
 
 
 TEXT_RULE = "text must not hold control, private-use or noncharacter code points"
-_CHARACTERS = AfterValidator(_text_characters)
+_TEXT = Rule(pattern=TEXT_PATTERN, characters=True)
 
-
-@dataclass(frozen=True)
-class Markup:
-    """How a text field is read: inline markup only, or paragraphs and lists too
-    (``blocks``); with cloze deletions or without.  Checks and tests find every
-    text field by this marker, so a new field is covered by declaring its type."""
-
-    blocks: bool = False
-    cloze: bool = False
-
-
-Inline = Annotated[str, StringConstraints(pattern=TEXT_PATTERN), _CHARACTERS, Markup()]
+Inline = Annotated[str, _TEXT, Markup()]
 # Paragraphs separated by blank lines, "- " and "1. " lists (generator.prose).
-Prose = Annotated[str, StringConstraints(pattern=TEXT_PATTERN), _CHARACTERS, Markup(blocks=True)]
-ClozeText = Annotated[str, StringConstraints(pattern=TEXT_PATTERN), _CHARACTERS, Markup(blocks=True, cloze=True)]
+Prose = Annotated[str, _TEXT, Markup(blocks=True)]
+ClozeText = Annotated[str, _TEXT, Markup(blocks=True, cloze=True)]
 # Text without markup (names, quotes, keywords) obeys the same rule.
-Plain = Annotated[str, StringConstraints(pattern=TEXT_PATTERN), _CHARACTERS]
+Plain = Annotated[str, _TEXT]
+# Zip entries (the .apkg) can only carry dates from 1980 to 2107.
+Date = Annotated[dt.date, Rule(ge=dt.date(1980, 1, 1), le=dt.date(2107, 12, 31), lax=True)]
 
 
 Verdict = Literal["supported", "imprecise", "overstated", "unsupported"]
@@ -87,93 +124,140 @@ Evidence = Literal["human-trial", "human-observational", "animal", "cell", "revi
 Model = Literal["cell", "mouse", "human"]
 
 
+class Entry:
+    """A table or an entry of content, made with keyword arguments; its attributes are its
+    annotations, in order.  Unknown keys are refused and values are never coerced (but
+    dates, see ``Rule.lax``) when content is read; nothing changes an entry afterwards.
 
-class Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    (Plain classes rather than dataclasses: a dataclass compiles its methods when its
+    class is made, which cost every command 30 ms for the content model's classes.)"""
+
+    __slots__ = ()
+    _fields: tuple[tuple[str, Any], ...] = ()  # (attribute, default), default _REQUIRED or a _Factory
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        names = [name for klass in reversed(cls.__mro__) if klass is not Entry and issubclass(klass, Entry)
+                 for name in klass.__dict__.get("__annotations__", {})]
+        cls._fields = tuple((name, cls.__dict__.get(name, getattr(cls, name, _REQUIRED)))
+                            for name in dict.fromkeys(names))
+
+    def __init__(self, **values: Any):
+        for name, default in self._fields:
+            if name in values:
+                value = values.pop(name)
+            elif default is _REQUIRED:
+                raise TypeError(f"{type(self).__name__}: missing {name!r}")
+            else:
+                value = default.make() if isinstance(default, _Factory) else default
+            object.__setattr__(self, name, value)
+        if values:
+            raise TypeError(f"{type(self).__name__}: unknown {', '.join(map(repr, values))}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and all(getattr(self, n) == getattr(other, n) for n, _ in self._fields)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, n) for n, _ in self._fields))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n, _ in self._fields)})"
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        """(attribute, value) pairs in declaration order."""
+        for name, _ in self._fields:
+            yield name, getattr(self, name)
 
 
-class Article(Strict):
+_REQUIRED = object()
+
+
+class _Factory(NamedTuple):
+    make: Any
+
+
+def _list() -> Any:
+    return _Factory(list)
+
+
+class Article(Entry):
     slug: Slug
     title: Inline
     subtitle: Inline | None = None
-    source: Annotated[str, StringConstraints(min_length=1)] = Field(
-        description="The original article, verbatim; a path relative to the content file.")
-    # Zip entries (the .apkg) can only carry dates from 1980 to 2107.
-    version: Annotated[dt.date, Field(strict=False, ge=dt.date(1980, 1, 1), le=dt.date(2107, 12, 31),
-                                      description="Content release date, YYYY-MM-DD.")]
+    source: Annotated[str, Rule(min_length=1),
+                      Key("The original article, verbatim; a path relative to the content file.")]
+    version: Annotated[Date, Key("Content release date, YYYY-MM-DD.")]
     summary: Inline
-    deck: Annotated[str, StringConstraints(min_length=1, pattern=DECK_PATTERN), AfterValidator(_levels),
-                    AfterValidator(_text_characters)] = Field(
-        description="Anki deck name; '::' separates levels.")
-    editor: Plain | None = Field(None, description="Who curated the content; PDF author metadata.")
-    notice: Inline | None = Field(None, description="A short notice (such as 'not medical advice') shown in every output.")
-    keywords: list[Plain] = Field(default_factory=list, description="PDF keywords.")
-    checked: Annotated[dt.date, Field(strict=False, ge=dt.date(1980, 1, 1), le=dt.date(2107, 12, 31),
-                                      description="When the evidence was last checked, YYYY-MM-DD.")] | None = None
-    draft: bool = Field(False, description="Unfinished content: check and build warn until it is removed.")
+    deck: Annotated[str, Rule(min_length=1, pattern=DECK_PATTERN, levels=True, characters=True),
+                    Key("Anki deck name; '::' separates levels.")]
+    editor: Annotated[Plain | None, Key("Who curated the content; PDF author metadata.")] = None
+    notice: Annotated[Inline | None,
+                      Key("A short notice (such as 'not medical advice') shown in every output.")] = None
+    keywords: Annotated[list[Plain], Key("PDF keywords.")] = _list()
+    checked: Annotated[Date | None, Key("When the evidence was last checked, YYYY-MM-DD.")] = None
+    draft: Annotated[bool, Key("Unfinished content: check and build warn until it is removed.")] = False
 
 
-class Takeaway(Strict):
+class Takeaway(Entry):
     text: Inline
 
 
-class Section(Strict):
+class Section(Entry):
     id: Id
     heading: Inline
-    body: Prose = Field(description="Paragraphs separated by blank lines; '- ' and '1. ' lists.")
+    body: Annotated[Prose, Key("Paragraphs separated by blank lines; '- ' and '1. ' lists.")]
 
 
-class Claim(Strict):
+class Claim(Entry):
     id: Id
-    quote: Plain = Field(
-        description="Verbatim words of the source article (whitespace may differ).")
+    quote: Annotated[Plain, Key("Verbatim words of the source article (whitespace may differ).")]
     statement: Inline
     verdict: Verdict
     evidence: Evidence
     note: Inline | None = None
-    refs: list[Id] = Field(default_factory=list)
+    refs: list[Id] = _list()
 
 
-class PathwayStep(Strict):
+class PathwayStep(Entry):
     id: Id
     label: Inline
     detail: Inline
-    shown_in: Model | None = Field(
-        None, description="The strongest model that shows the link from the previous step.")
-    refs: list[Id] = Field(default_factory=list)
+    shown_in: Annotated[Model | None, Key("The strongest model that shows the link from the previous step.")] = None
+    refs: list[Id] = _list()
 
 
 ALLOW_DESCRIPTION = "Card-writing checks (README, \"Card-writing checks\") not to apply to this entry, such as \"yes-no\"."
 
 
-class GlossaryEntry(Strict):
+class GlossaryEntry(Entry):
     term: Inline
     definition: Prose
-    reverse: bool = Field(False, description="Also ask the other way round: the definition, for the term.")
-    allow: list[str] = Field(default_factory=list, description=ALLOW_DESCRIPTION)
+    reverse: Annotated[bool, Key("Also ask the other way round: the definition, for the term.")] = False
+    allow: Annotated[list[str], Key(ALLOW_DESCRIPTION)] = _list()
 
 
 # A volume, issue or page range is a number or a short text such as "Suppl 2" or "e42357".
-Locator = Union[Annotated[int, Field(ge=0)],
-                Annotated[str, StringConstraints(pattern=TEXT_PATTERN, max_length=40), _CHARACTERS]]
+Locator = Union[Annotated[int, Rule(ge=0)], Annotated[str, Rule(pattern=TEXT_PATTERN, max_length=40, characters=True)]]
 
 
-class Reference(Strict):
+class Reference(Entry):
     id: Id
     authors: Plain
     year: int
     title: Inline
     journal: Inline
     volume: Locator | None = None
-    issue: Locator | None = Field(None, description="Issue number; printed only with a volume.")
-    pages: Locator | None = Field(None, description="Page range (e.g. \"218–221\") or article number.")
-    doi: Annotated[str, StringConstraints(pattern=DOI_PATTERN)] | None = None
-    url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] | None = None
+    issue: Annotated[Locator | None, Key("Issue number; printed only with a volume.")] = None
+    pages: Annotated[Locator | None, Key("Page range (e.g. \"218–221\") or article number.")] = None
+    doi: Annotated[str, Rule(pattern=DOI_PATTERN)] | None = None
+    url: Annotated[str, Rule(pattern=URL_PATTERN)] | None = None
     note: Inline | None = None
     # The key is "short"; the attribute keeps that name for the citation itself.
-    short_names: Plain | None = Field(
-        None, alias="short",
-        description="How short citations name the authors, when the rule gets it wrong: \"de Cabo and Mattson\".")
+    short_names: Annotated[Plain | None, Key("How short citations name the authors, when the rule gets it wrong: "
+                                             "\"de Cabo and Mattson\".", alias="short")] = None
 
     @property
     def doi_url(self) -> str | None:
@@ -230,14 +314,15 @@ def short_authors(authors: str) -> str:
     return _surname(names[0])
 
 
-class _CardBase(Strict):
+
+class _CardBase(Entry):
     id: Id
-    tags: list[Tag] = Field(default_factory=list)
-    refs: list[Id] = Field(default_factory=list)
+    tags: list[Tag] = _list()
+    refs: list[Id] = _list()
     claim: Id | None = None
-    section: Id | None = Field(None, description="The section the card's fact comes from.")
-    pathway: bool = Field(False, description="Show the mechanism diagram on this card.")
-    allow: list[str] = Field(default_factory=list, description=ALLOW_DESCRIPTION)
+    section: Annotated[Id | None, Key("The section the card's fact comes from.")] = None
+    pathway: Annotated[bool, Key("Show the mechanism diagram on this card.")] = False
+    allow: Annotated[list[str], Key(ALLOW_DESCRIPTION)] = _list()
 
 
 class BasicCard(_CardBase):
@@ -248,22 +333,22 @@ class BasicCard(_CardBase):
 
 class ClozeCard(_CardBase):
     type: Literal["cloze"]
-    text: ClozeText = Field(description="Text with {{c1::deletions}}.")
+    text: Annotated[ClozeText, Key("Text with {{c1::deletions}}.")]
     extra: Prose | None = None
 
 
-Card = Annotated[Union[BasicCard, ClozeCard], Field(discriminator="type")]
+Card = Annotated[Union[BasicCard, ClozeCard], Rule(tag="type")]
 
 
-class Content(Strict):
+class Content(Entry):
     article: Article
-    takeaways: list[Takeaway] = Field(default_factory=list)
-    sections: list[Section] = Field(default_factory=list)
-    claims: list[Claim] = Field(default_factory=list)
-    pathway: list[PathwayStep] = Field(default_factory=list)
-    glossary: list[GlossaryEntry] = Field(default_factory=list)
-    references: list[Reference] = Field(default_factory=list)
-    cards: list[Card] = Field(default_factory=list)
+    takeaways: list[Takeaway] = _list()
+    sections: list[Section] = _list()
+    claims: list[Claim] = _list()
+    pathway: list[PathwayStep] = _list()
+    glossary: list[GlossaryEntry] = _list()
+    references: list[Reference] = _list()
+    cards: list[Card] = _list()
 
 
 @dataclass(frozen=True)
@@ -282,9 +367,50 @@ class Document:
         return self.content.article.slug
 
 
-def markup_of(info) -> Markup | None:
-    """The Markup marker of a pydantic field (optional or not), or None for plain strings."""
-    found = [m for m in info.metadata if isinstance(m, Markup)]
-    for arg in typing.get_args(info.annotation):
-        found += [m for m in getattr(arg, "__metadata__", ()) if isinstance(m, Markup)]
-    return found[0] if found else None
+@lru_cache(maxsize=None)
+def hints(cls: type) -> dict[str, Any]:
+    """Each attribute's declared type, with its rules and markers."""
+    return typing.get_type_hints(cls, include_extras=True)
+
+
+def metadata(annotation: Any) -> tuple:
+    """The markers of a declared type (``Annotated``), those of an optional one's type included."""
+    found = ()
+    if typing.get_origin(annotation) is Annotated:
+        found, annotation = annotation.__metadata__, typing.get_args(annotation)[0]
+    for arg in typing.get_args(annotation) if typing.get_origin(annotation) in (Union, _UnionType) else ():
+        found += getattr(arg, "__metadata__", ())
+    return found
+
+
+_UnionType = type(int | None)
+
+
+def markup_of(annotation: Any) -> Markup | None:
+    """The Markup marker of a declared type (optional or not), or None for plain strings.
+    A pydantic field (``generator.schema``) may be given too: its metadata is read."""
+    found = list(metadata(annotation)) if not hasattr(annotation, "metadata") else \
+        list(annotation.metadata) + list(metadata(annotation.annotation))
+    return next((m for m in found if isinstance(m, Markup)), None)
+
+
+def markups(cls: type) -> dict[str, Markup]:
+    """The text fields of an entry class that carry markup, by attribute."""
+    return {name: m for name, hint in hints(cls).items() if (m := markup_of(hint)) is not None}
+
+
+def dump(value: Any, exclude: typing.Collection[str] = ()) -> Any:
+    """Content as JSON data, keyed by attribute (as pydantic's ``model_dump(mode="json")``
+    gives it): build keys and the deck's content stamp are made of it."""
+    if isinstance(value, Entry):
+        return {name: dump(getattr(value, name)) for name, _ in value._fields if name not in exclude}
+    if isinstance(value, list):
+        return [dump(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def dump_json(value: Any, exclude: typing.Collection[str] = ()) -> str:
+    """``dump`` as compact JSON text, characters outside ASCII as they are."""
+    return json.dumps(dump(value, exclude), ensure_ascii=False, separators=(",", ":"))

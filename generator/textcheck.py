@@ -16,7 +16,7 @@ from typing import Iterable
 from generator import inline, prose
 from generator.memo import per_content
 from generator.errors import Problem
-from generator.model import Content, Markup, markup_of
+from generator.model import Content, Entry, Markup, markups
 
 # Anything that starts like a deletion: "{{c1::", "{{c1:", "{{ c1::", "{c1::", "{{C1::", "{{c0::", "{{c::";
 # a single brace needs the number, so set notation such as "{c: c > 0}" stays text.
@@ -30,15 +30,14 @@ def markup_fields(content: Content) -> Iterable[tuple[str, str, Markup]]:
     for table, entries in content:
         single = not isinstance(entries, list)
         for i, entry in enumerate([entries] if single else entries):
-            if not hasattr(type(entry), "model_fields"):
+            if not isinstance(entry, Entry):
                 continue  # a table left out because it did not validate
             where = table if single else f"{table}[{i}]"
             if isinstance(getattr(entry, "id", None), str):
                 where += f"(id={entry.id})"
-            for key, info in type(entry).model_fields.items():
+            for key, markup in markups(type(entry)).items():
                 value = getattr(entry, key)
-                markup = markup_of(info)
-                if markup is not None and isinstance(value, str):
+                if isinstance(value, str):
                     yield f"{where}.{key}", value, markup
 
 

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pydantic import BaseModel
 
 from generator.load import load
-from generator.model import Content
+from generator import model as content_model
+from generator.schema import model_of
 from tests.conftest import invoke, starter, write_content
 
 ARTICLE = ("Why We Sleep\n"
@@ -81,7 +82,7 @@ def test_new_without_a_title_line_shortens_the_first_sentence(tmp_path):
 def test_new_template_has_an_example_of_every_field(tmp_path):
     toml = scaffold(tmp_path, ARTICLE)
     data = tomllib.loads(uncomment(toml.read_text(encoding="utf-8")))
-    for table, info in Content.model_fields.items():
+    for table, info in model_of(content_model.Content).model_fields.items():
         annotation = info.annotation
         entries = data.get(table)
         assert entries, f"no example of [[{table}]]"

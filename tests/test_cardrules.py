@@ -17,6 +17,7 @@ from generator.cli import main
 from generator.errors import ContentError
 from generator.load import load
 from generator.model import Content, GlossaryEntry
+from generator.schema import model_of, to_entries
 from tests.conftest import starter, write_content
 
 
@@ -34,7 +35,7 @@ def cloze(text: str, **extra) -> dict:
 
 def term(name: str, definition: str, **extra) -> dict:
     entry = {"term": name, "definition": definition, **extra}
-    if "reverse" in GlossaryEntry.model_fields:  # definition → term cards are opt-in
+    if "reverse" in dict(GlossaryEntry._fields):  # definition → term cards are opt-in
         entry.setdefault("reverse", True)
     return entry
 
@@ -43,7 +44,7 @@ def content_with(cards: list[dict], glossary: list[dict] = ()) -> Content:
     data = starter()
     data["cards"] = [{"id": f"card-{n}", **card} for n, card in enumerate(cards)]
     data["glossary"] = list(glossary)
-    return Content.model_validate(data)
+    return to_entries(model_of(Content).model_validate(data))
 
 
 def rules_of(cards: list[dict], glossary: list[dict] = ()) -> list[str]:

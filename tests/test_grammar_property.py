@@ -18,7 +18,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, event, given, note, settings, strategies as st
 
 from generator.cli import main
-from generator.model import Content, Markup, markup_of
+from generator import model
+from generator.model import Markup, markup_of
+from generator.schema import model_of
 from tests.conftest import import_apkg, starter, write_content
 
 REFS = ["lee2008", "yi2023", "chen2024"]  # references the base content keeps
@@ -70,6 +72,9 @@ def _inline(hostile: bool, depth: int, cloze: bool):
 @lru_cache(maxsize=None)
 def _units(hostile: bool, cloze: bool, count: int):
     return st.lists(_inline(hostile, 2, cloze), min_size=1, max_size=count)
+
+
+Content = model_of(model.Content)  # the pydantic model: its fields carry their markers
 
 
 @st.composite
