@@ -24,7 +24,7 @@ def phase(name: str, action):
 
 
 def main(content: Path) -> None:
-    phase("import loader (pydantic, content model)", lambda: importlib.import_module("generator.load"))
+    phase("import loader (content model)", lambda: importlib.import_module("generator.load"))
     from generator.load import load
     from generator.render import Options
 
