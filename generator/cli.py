@@ -52,7 +52,23 @@ def verbosity(f):
                         help="Say less: only errors.")(f)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    def invoke(self, ctx: click.Context):
+        # Each command turns Ctrl-C and SIGTERM in its work into its exit status (``_guard``); one
+        # that arrives outside it (while the command imports its libraries, the first half second
+        # of a build, or while it prints its summary) would otherwise be click's "Aborted!", status 1.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as error:
+            if ctx.invoked_subcommand == "watch":  # Ctrl-C is how watching ends
+                if ctx.obj:
+                    ctx.obj.info("stopped watching")
+                sys.exit(0)
+            click.echo("studygen: interrupted", err=True)
+            sys.exit(getattr(error, "exit_code", 130))
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="studygen", message="%(prog)s %(version)s")
 @click.option("-v", "--verbose", count=True, help="Say more (repeatable).")
 @click.option("-q", "--quiet", count=True, help="Say less: only errors.")

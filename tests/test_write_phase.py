@@ -200,3 +200,47 @@ def test_outputs_wait_in_temporary_files_until_all_are_made(tmp_path, monkeypatc
     with pytest.raises(RenderError):
         build_module.build([path], out, formats, Options(), workers=1)
     assert tree(out) == before
+
+
+# A real signal sent while a command imports what it needs, before its guarded work starts
+# (the first half second of a build), or once its outputs are written.
+_SIGNAL_ON_IMPORT = """if True:
+    import importlib.abc, os, signal, sys
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    class SignalOnImport(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name == sys.argv[1]:
+                sys.meta_path.remove(self)
+                os.kill(os.getpid(), getattr(signal, sys.argv[2]))
+            return None
+    sys.meta_path.insert(0, SignalOnImport())
+    from generator.cli import main
+    main(sys.argv[3:], prog_name="studygen")
+"""
+
+
+@pytest.mark.parametrize("module, command", [
+    ("generator.build", "build"),  # the build command's own imports
+    ("generator.render.pdf.cards", "build"),  # --cards-per-page is checked against the paper
+    ("generator.coverage", "check"),
+])
+@pytest.mark.parametrize("name, code", [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_signal_before_the_work_starts_exits_as_the_readme_says(tmp_path, module, command, name, code):
+    path = write_content(tmp_path / "content", starter())
+    out = tmp_path / "out"
+    args = [command, str(path)] + (["-o", str(out)] if command == "build" else [])
+    result = build_in_subprocess(_SIGNAL_ON_IMPORT, module, name, *args)
+    assert result.returncode == code, (result.returncode, result.stderr)
+    assert result.stderr.strip().splitlines()[-1] == "studygen: interrupted", result.stderr
+    assert "Traceback" not in result.stderr and "Aborted" not in result.stderr
+    assert not out.exists()
+
+
+def test_ctrl_c_while_watch_starts_stops_watching(tmp_path):
+    path = write_content(tmp_path / "content", starter())
+    out = tmp_path / "out"
+    result = build_in_subprocess(_SIGNAL_ON_IMPORT, "generator.watch", "SIGINT", "watch", str(path), "-o", str(out))
+    assert result.returncode == 0, (result.returncode, result.stderr)
+    assert result.stderr.strip().splitlines()[-1] == "stopped watching", result.stderr
+    assert "Traceback" not in result.stderr and "Aborted" not in result.stderr
+    assert not out.exists()
