@@ -33,8 +33,9 @@ from generator import __version__, model, standins
 # The first import of hashlib in a build (see generator.standins): the interpreter's own
 # digests instead of OpenSSL's, which are faster but cost 3.5 MiB resident to load.  Some
 # Python builds (FIPS-minded distributions) leave out their own MD5, SHA-1 and SHA-256, which
-# studygen, genanki and ReportLab use; there hashlib keeps OpenSSL.
-if all(find_spec(name) for name in ("_md5", "_sha1", "_sha256")):
+# studygen, genanki and ReportLab use; there hashlib keeps OpenSSL.  (The interpreter's own
+# SHA-256 is the module _sha256 up to Python 3.11, _sha2 from 3.12.)
+if find_spec("_md5") and find_spec("_sha1") and (find_spec("_sha2") or find_spec("_sha256")):
     with standins.standing_in(_hashlib=None):
         import hashlib
         import hmac  # noqa: F401  (pydantic imports it through secrets; hmac would load OpenSSL itself)

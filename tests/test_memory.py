@@ -123,3 +123,14 @@ def test_hashlib_keeps_openssl_where_python_has_no_digests_of_its_own():
     assert done.returncode == 0, done.stderr
     import hashlib
     assert done.stdout.split() == [hashlib.sha256(b"studygen").hexdigest(), hashlib.md5(b"x").hexdigest()]
+
+
+def test_a_build_hashes_without_openssl_wherever_python_has_digests_of_its_own():
+    # The interpreter is asked itself (its own SHA-256 is _sha256 up to Python 3.11, _sha2 from 3.12).
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    own = subprocess.run([sys.executable, "-c", "import sys\nsys.modules['_hashlib'] = None\nimport hashlib\n"
+                          "hashlib.md5(b''), hashlib.sha1(b''), hashlib.sha256(b'')"],
+                         cwd=ROOT, env=env, capture_output=True, text=True).returncode == 0
+    loaded = subprocess.run([sys.executable, "-c", "import sys, generator.buildkey\nprint('_hashlib' in sys.modules)"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == str(not own)
