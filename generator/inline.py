@@ -77,9 +77,9 @@ def _unwind(frame: _Frame, into: list) -> None:
             into.append(node)
 
 
-def _closes(s: str, i: int, frame: _Frame) -> bool:
+def _closes(s: str, i: int, frame: _Frame, filled: bool) -> bool:
     closer = frame.closer
-    if not frame.nodes or not s.startswith(closer, i):
+    if not filled or not s.startswith(closer, i):
         return False
     if closer == "*" and s.startswith("**", i) and not s.startswith("***", i):
         return False
@@ -109,7 +109,17 @@ def _parse(s: str, cloze: bool) -> list[Node]:
     i, n = 0, len(s)
     while i < n:
         nodes = stack[-1].nodes if stack else root
-        closing = next((k for k in range(len(stack) - 1, -1, -1) if _closes(s, i, stack[k])), None)
+        closing = None
+        for k in range(len(stack) - 1, -1, -1):
+            frame = stack[k]
+            # Anki finds a deletion's "{{cN::" and "}}" before any markup: "}}" closes the
+            # deletion over markup left open inside it (even markup it starts with), and
+            # markup opened before a deletion never closes inside it.
+            if _closes(s, i, frame, bool(frame.nodes) or (frame.kind == "cloze" and k < len(stack) - 1)):
+                closing = k
+                break
+            if frame.kind == "cloze":
+                break
         if closing is not None:
             while len(stack) > closing + 1:
                 frame = stack.pop()

@@ -122,16 +122,19 @@ def check_text(text: str, markup: Markup) -> tuple[list[str], list[str]]:
     errors: list[str] = []
     warnings: list[str] = []
     numbers: set[int] = set()
+    malformed = False  # a deletion was written but is not one (unclosed, a look-alike)
     for unit in prose.units(text, markup.blocks):
         tree = inline.parse(unit, markup.cloze)
         numbers |= inline.cloze_numbers(tree)
         markers: list[str] = []
 
         def walk(nodes, deletion: inline.Cloze | None, in_span: bool) -> None:
+            nonlocal malformed
             for node in nodes:
                 if isinstance(node, inline.Text):
                     for m in _LOOKALIKE.finditer(node.text):
                         errors.append(_lookalike(node.text, m, markup.cloze))
+                        malformed = True
                     if deletion is not None and in_span and "::" in node.text:
                         errors.append(
                             f"'::' inside markup in the deletion {inline.unparse((deletion,))!r}: Anki splits "
@@ -162,6 +165,8 @@ def check_text(text: str, markup: Markup) -> tuple[list[str], list[str]]:
             kinds = ", ".join(f"'{k}'" for k in dict.fromkeys(markers))
             warnings.append(f"unmatched {kinds} in {_star_context(unit)!r} prints as typed; "
                             "close the markup (*italic*, **bold**, ^{sup}, _{sub}) or reword")
-    if markup.cloze and not numbers:
+    # After a message about the deletion the author wrote, "needs a deletion" would only
+    # repeat it, less precisely.
+    if markup.cloze and not numbers and not malformed:
         errors.append("a cloze card needs at least one {{c1::...}} deletion")
     return list(dict.fromkeys(errors)), warnings

@@ -35,6 +35,21 @@ def test_cloze_and_hint():
     assert inline.cloze_numbers(inline.parse("{{c1::x}}")) == set()
 
 
+def test_a_deletion_inside_markup_keeps_its_own_markup():
+    # "**" right after "{{c1::" opens a bold inside the deletion; it must not close the
+    # bold around the deletion, which would leave the deletion's "}}" without its opening
+    assert inline.parse("**SIRT1 {{c1::**NAD** levels}}**", cloze=True) == (
+        Span("b", (Text("SIRT1 "), Cloze(1, (Span("b", (Text("NAD"),)), Text(" levels"))))),)
+    assert inline.parse("*a {{c2::*b* c}} d*", cloze=True) == (
+        Span("i", (Text("a "), Cloze(2, (Span("i", (Text("b"),)), Text(" c"))), Text(" d"))),)
+
+
+def test_markup_left_open_across_a_deletion_is_text():
+    # the deletion is read first (as Anki reads it); the stars match nothing and stay text
+    assert inline.parse("**a {{c1::b** c}}", cloze=True) == (Text("**a "), Cloze(1, (Text("b** c"),)))
+    assert inline.parse("{{c1::*a}} b*", cloze=True) == (Cloze(1, (Text("*a"),)), Text(" b*"))
+
+
 def test_cloze_hint_splits_at_the_first_double_colon_like_anki():
     (node,) = inline.parse("{{c1::a::b::c}}", cloze=True)
     assert node == Cloze(1, (Text("a"),), "b::c")

@@ -109,6 +109,33 @@ def test_author_names_cannot_spell_cloze_syntax(tmp_path):
     assert "cells (Lee::{{c9::x}} and Cao 2008)" in visible(answer)
 
 
+def test_markup_around_a_deletion_that_holds_markup_agrees_everywhere(tmp_path):
+    text = "Blood **NAD+ rose by {{c1::**60 %** in a year}}** [@yi2023]."
+    path = content_with(tmp_path, set_card(CLOZE, text=text))
+    result = invoke("check", str(path))
+    assert result.exit_code == 0 and "autophagy-site" not in result.output, result.output
+    out = tmp_path / "out"
+    build([path], out, list(FORMATS), Options(), workers=1)
+    ((question, answer),) = card_html(out, tmp_path, "autophagy-site")
+    assert "Blood NAD+ rose by [...] (Yi et al. 2023)." in visible(question)
+    assert re.search(r'<b>NAD\+ rose by <span class="cloze"[^>]*>\[\.\.\.\]</span></b>', question), question
+    assert "Blood NAD+ rose by 60 % in a year (Yi et al. 2023)." in visible(answer)
+    assert re.search(r'<b>NAD\+ rose by <span class="cloze"[^>]*><b>60 %</b> in a year</span></b>', answer), answer
+    pages = [" ".join(p.split()) for p in pdf_pages(out / "nmn-autophagy-cards.pdf")]
+    assert any("Blood NAD+ rose by […] (Yi et al. 2023)." in p for p in pages)
+    assert any("Blood NAD+ rose by 60 % in a year (Yi et al. 2023)." in p for p in pages)
+    assert not any("{{" in p or "**" in p for p in pages)
+
+
+def test_stars_left_open_before_a_deletion_warn_and_keep_the_deletion(tmp_path):
+    text = "- [@yi2023]\n- **α-β* [@yi2023]* {{c3::**<b>x</b>** ≥ 2}} **[@lee2008]**\n- [@yi2023]"
+    path = content_with(tmp_path, set_card(CLOZE, text=text))
+    result = invoke("check", str(path))
+    assert result.exit_code == 0 and "error" not in result.output, result.output
+    line = next(l for l in result.output.splitlines() if "cards[8](id=autophagy-site).text" in l)
+    assert line.startswith("warning:") and "unmatched '**', '*' in '**α-β* [@yi2023]* {{c3::" in line
+
+
 # 2. Malformed deletions ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, quoted, fix", [
@@ -141,6 +168,16 @@ def test_deletions_anki_reads_otherwise_are_errors(tmp_path, text, what):
     result = invoke("check", str(content_with(tmp_path, set_card(CLOZE, text=text))))
     assert result.exit_code == 1, result.output
     assert "cards[8](id=autophagy-site).text" in result.output and what in result.output
+
+
+@pytest.mark.parametrize("text", ["Only {{c1::open here.", "Only {{c1:x}} here."])
+def test_a_malformed_only_deletion_is_reported_once(tmp_path, text):
+    # "needs at least one deletion" would repeat the message about the one written
+    result = invoke("check", str(content_with(tmp_path, set_card(CLOZE, text=text))))
+    assert result.exit_code == 1, result.output
+    assert [l for l in result.output.splitlines() if "autophagy-site" in l] == [
+        next(l for l in result.output.splitlines() if "autophagy-site" in l)], result.output
+    assert "needs at least one" not in result.output
 
 
 @pytest.mark.parametrize("field", ["front", "back"])
