@@ -394,6 +394,7 @@ def markup_of(annotation: Any) -> Markup | None:
     return next((m for m in found if isinstance(m, Markup)), None)
 
 
+@lru_cache(maxsize=None)
 def markups(cls: type) -> dict[str, Markup]:
     """The text fields of an entry class that carry markup, by attribute."""
     return {name: m for name, hint in hints(cls).items() if (m := markup_of(hint)) is not None}
