@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__, model, standins
+from generator.memo import per_content
 
 # The first import of hashlib in a build (see generator.standins): the interpreter's own
 # digests instead of OpenSSL's, which are faster but cost 3.5 MiB resident to load.  Some
@@ -89,10 +90,15 @@ def key(doc: Document, fmt: Format, options: Options) -> str:
         "format": fmt.name,
         "options": {name: value for name, value in vars(options).items() if name not in fmt.ignores_options},
         "released": release_time(content.article.version).isoformat(),
-        "content": model.dump(content, exclude=set(fmt.ignores)),
+        "content": {name: value for name, value in _dumped(content).items() if name not in fmt.ignores},
     }
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@per_content  # every format's key, at plan time and again in its render
+def _dumped(content: model.Content) -> dict:
+    return model.dump(content)
 
 
 def recorded(data: bytes) -> str | None:

@@ -11,6 +11,7 @@ Fields are found by their ``Markup`` marker in the content model.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from generator import inline, prose
@@ -117,8 +118,9 @@ def _star_context(unit: str) -> str:
     return ("…" if start else "") + unit[start:at + 24] + ("…" if at + 24 < len(unit) else "")
 
 
+@lru_cache(maxsize=8192)  # watch reloads content after every edit; most fields are unchanged
 def check_text(text: str, markup: Markup) -> tuple[list[str], list[str]]:
-    """(errors, warnings) of one field's text."""
+    """(errors, warnings) of one field's text (the lists are shared: not to be changed)."""
     errors: list[str] = []
     warnings: list[str] = []
     numbers: set[int] = set()

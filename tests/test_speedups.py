@@ -297,3 +297,67 @@ def test_card_sheets_leave_no_object_frozen():
     pdf = cards.render(load(CONTENT), Options())
     assert gc.get_freeze_count() == 0
     assert pdf.startswith(b"%PDF")
+
+
+def _edited(tmp_path: Path, name: str, edit) -> Path:
+    """A copy of the fixture content with ``edit`` applied to its TOML text."""
+    import shutil
+
+    folder = tmp_path / name
+    folder.mkdir()
+    text = CONTENT.read_text(encoding="utf-8")
+    source = next(line.split('"')[1] for line in text.splitlines() if line.startswith("source = "))
+    shutil.copyfile(CONTENT.parent / source, folder / source)
+    path = folder / CONTENT.name
+    path.write_text(edit(text), encoding="utf-8")
+    return path
+
+
+def _swap_first_and_last_reference(text: str) -> str:
+    lines = text.split("\n")
+    starts = [i for i, line in enumerate(lines) if line == "[[references]]"]
+    assert len(starts) > 1
+
+    def block(start):
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("[")), len(lines))
+        return start, end
+    (a, a_end), (b, b_end) = block(starts[0]), block(starts[-1])
+    return "\n".join(lines[:a] + lines[b:b_end] + lines[a_end:b] + lines[a:a_end] + lines[b_end:])
+
+
+def test_the_diagram_is_made_again_when_what_it_shows_changes(tmp_path):
+    """The diagram's SVG is kept while the steps and the references' order stay the same
+    (watch reloads, copies in a batch); a changed label, or references in another order
+    (the steps' citation numbers), give the SVG drawn afresh."""
+    import re
+
+    from generator.render.pdf import diagram
+    from generator.render.pdf.svg_fonts import embed_fonts
+
+    first = re.search(r'^\[\[references\]\]\nid = "([^"]+)"', CONTENT.read_text(encoding="utf-8"), re.M).group(1)
+
+    def cite(text):  # the first step's label cites the first reference: "[1]" in the diagram
+        return re.sub(r'^(label = "[^"]*)"', rf'\1 [@{first}]"', text, count=1, flags=re.M)
+    cited = _edited(tmp_path, "cited", cite)
+    moved = _edited(tmp_path, "moved", lambda t: _swap_first_and_last_reference(cite(t)))
+    docs = [load(CONTENT), load(cited), load(moved), load(CONTENT)]
+    made = [diagram.svg_with_fonts(doc.content) for doc in docs]
+    assert made == [embed_fonts(diagram.svg(doc.content)) for doc in docs]
+    assert made[0] == made[3] and len({made[0], made[1], made[2]}) == 3
+
+
+def test_build_keys_follow_every_content_change(tmp_path):
+    """Keys come from one dump of the content per content: a second content gets its own."""
+    import re
+
+    from generator import buildkey, model
+    from generator.render import FORMATS
+
+    other = _edited(tmp_path, "other", lambda t: re.sub(r'^(back = ")', r"\1Also ", t, count=1, flags=re.M))
+    for path in (CONTENT, other, CONTENT):
+        doc = load(path)
+        for fmt in FORMATS.values():
+            plain = model.dump(doc.content, exclude=set(fmt.ignores))
+            assert {k: v for k, v in buildkey._dumped(doc.content).items() if k not in fmt.ignores} == plain
+    assert buildkey.key(load(CONTENT), FORMATS["anki"], Options()) != buildkey.key(load(other), FORMATS["anki"],
+                                                                                     Options())

@@ -15,7 +15,6 @@ from reportlab.graphics.shapes import Drawing, PolyLine, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from generator.memo import per_content
 from generator.model import Content
 from generator.render.pdf.fonts import BOLD, ITALIC, REGULAR, register
 from generator.render.pdf.styles import ACCENT as ARROW, INK, MUTED
@@ -186,10 +185,18 @@ def svg(content: Content) -> str:
     return renderSVG.drawToString(drawing(content))
 
 
-@per_content  # the deck's media and the HTML edition share it
+_drawn: list[tuple[tuple, str]] = []  # the last diagram made: what it shows, and its SVG
+
+
 def svg_with_fonts(content: Content) -> str:
     """``svg`` carrying the subsets of the fonts it uses, for showing outside the PDF
-    (generator.render.pdf.svg_fonts); drawn and embedded once per content."""
+    (generator.render.pdf.svg_fonts).  The deck's media and the HTML edition share it, and
+    it is made again only when what it shows changed: the steps, and the references' order
+    for their numbers (``watch`` reloads the content after every edit; copies of an article
+    in a batch show the same diagram)."""
     from generator.render.pdf.svg_fonts import embed_fonts
 
-    return embed_fonts(svg(content))
+    shows = (content.pathway, [r.id for r in content.references])
+    if not (_drawn and _drawn[0][0] == shows):
+        _drawn[:] = [(shows, embed_fonts(svg(content)))]
+    return _drawn[0][1]
