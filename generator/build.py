@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from generator.errors import ContentError, OutputError, Problem, StudygenError
 from generator.load import load_all, locate
 from generator.model import Document
 from generator.render import FORMATS, Format, Options, check, source_date_epoch
+from generator.render.settled import freeze_for_good
 from generator.staging import Staging, check_targets
 from generator.study import study_cards
 
@@ -170,7 +170,7 @@ def _start_worker(failed) -> None:
     # What a forked worker inherits (the modules and documents loaded so far) lives as long as
     # the worker: left out of its garbage collections, it is not scanned again at each one, nor
     # are its pages copied from the parent's for the marks those scans would write.
-    gc.freeze()
+    freeze_for_good()
 
 
 Result = tuple[list[Problem], bytes | None, str | None, Exception | None]

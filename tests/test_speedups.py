@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -286,6 +289,54 @@ def test_a_freeze_made_by_the_caller_outlives_a_settled_render():
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def _settled_in_a_new_process(before: str) -> list[str]:
+    script = "\n".join([
+        "import gc, weakref",
+        "class Node:",
+        "    def __init__(self): self.me = self",
+        before,
+        "import generator.render.settled as settled",
+        "kept = gc.get_freeze_count()",
+        "old = Node(); ref = weakref.ref(old)",
+        "with settled.settled():",
+        "    inside = gc.get_freeze_count()",
+        "    del old",
+        "gc.collect()",
+        "print(inside > kept, ref() is None)",
+    ])
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_a_render_is_settled_where_python_keeps_objects_of_its_own_frozen():
+    # Python 3.12 starts with a few hundred of its own objects frozen: the render still settles.
+    assert _settled_in_a_new_process("gc.freeze()") == ["True", "True"]
+
+
+def test_a_worker_that_froze_what_it_inherits_keeps_it_frozen():
+    # What the worker froze stays frozen through a render: a cycle it inherited is not collected.
+    assert _settled_in_a_new_process(
+        "inherited = Node(); was = weakref.ref(inherited)\n"
+        "import generator.render.settled as s\n"
+        "s.freeze_for_good()\n"
+        "del inherited") == ["False", "True"]
+    done = subprocess.run([sys.executable, "-c", "\n".join([
+        "import gc, weakref",
+        "class Node:",
+        "    def __init__(self): self.me = self",
+        "inherited = Node(); was = weakref.ref(inherited)",
+        "import generator.render.settled as s",
+        "s.freeze_for_good()",
+        "del inherited",
+        "with s.settled(): pass",
+        "gc.collect()",
+        "print(was() is None)"])], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True, text=True)
+    assert done.stdout.split() == ["False"], done.stderr
 
 
 def test_card_sheets_leave_no_object_frozen():

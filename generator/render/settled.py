@@ -14,11 +14,25 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 
+# Objects frozen before studygen was imported: Python 3.12 starts with a few hundred of its own
+# frozen.  Only a freeze beyond them is someone's freeze for good, which a render leaves alone.
+_frozen_before = gc.get_freeze_count()
+_for_good = False
+
+
+def freeze_for_good() -> None:
+    """Keep every object that exists now out of the collector's way until the process ends
+    (a build's worker: what it inherits from the parent)."""
+    global _for_good
+    gc.freeze()
+    _for_good = True
+
 
 @contextmanager
 def settled():
     """Objects existing on entry are not walked by the cycle collector until exit."""
-    if gc.get_freeze_count():  # someone froze them for good: leave that to them
+    global _frozen_before
+    if _for_good or gc.get_freeze_count() > _frozen_before:  # frozen for good: leave that to them
         yield
         return
     gc.freeze()
@@ -26,3 +40,4 @@ def settled():
         yield
     finally:
         gc.unfreeze()  # anything that became garbage meanwhile is collectable again
+        _frozen_before = 0  # Python's own frozen objects were let go too
