@@ -23,7 +23,13 @@ from typing import Iterator
 def lazy(name: str) -> types.ModuleType:
     """A stand-in for module ``name`` that imports it when one of its attributes is read."""
     module = types.ModuleType(name)
-    module.__getattr__ = lambda attribute: getattr(importlib.import_module(name), attribute)
+
+    def real(attribute: str):
+        if sys.modules.get(name) is module:  # asked while the library is still being imported
+            del sys.modules[name]  # else importing the name would give this stand-in again
+        return getattr(importlib.import_module(name), attribute)
+
+    module.__getattr__ = real
     return module
 
 

@@ -134,3 +134,19 @@ def test_a_build_hashes_without_openssl_wherever_python_has_digests_of_its_own()
     loaded = subprocess.run([sys.executable, "-c", "import sys, generator.buildkey\nprint('_hashlib' in sys.modules)"],
                             cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == str(not own)
+
+
+def test_a_stand_in_asked_while_its_library_is_imported_gives_the_real_module():
+    # A library that uses the module at import time after all (a newer version) gets it.
+    code = ("from generator import standins\n"
+            "with standins.standing_in(colorsys=standins.lazy('colorsys')):\n"
+            "    import colorsys\n"
+            "    print(colorsys.rgb_to_hsv(0.2, 0.4, 0.4))\n"
+            "import sys\n"
+            "print(sys.modules['colorsys'] is not colorsys, sys.modules['colorsys'].rgb_to_hsv(0.2, 0.4, 0.4))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr[-500:]
+    import colorsys
+    expected = str(colorsys.rgb_to_hsv(0.2, 0.4, 0.4))
+    assert done.stdout.splitlines() == [expected, f"True {expected}"]
