@@ -13,12 +13,18 @@ pays one small read for it.  The limits are written in the marker, so a changed
 Nothing here may fail a build: another build may prune at the same time or write while
 this one prunes (a removed entry is only made again), and any error only means that less
 is removed.  Only studygen's own files are removed: entries (named by a sha256 in hex) and
-temporary files of writes that were killed, in the cache's direct subdirectories.
+temporary files of writes that were killed, in those direct subdirectories of the cache
+that carry the file ``OWNED``, which studygen writes into each folder it puts an entry in.
+The cache may have been pointed at a directory other programs use too (``/tmp``,
+``~/.cache``), whose folders may hold files named like studygen's: those are never touched,
+nor is any file of the cache's own directory but the marker, which has a name of studygen's.
 """
 
 from __future__ import annotations
 
 import os
+import stat
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,7 +32,10 @@ DAY = 24 * 60 * 60
 MAX_AGE = 30 * DAY
 EVERY = DAY
 DEFAULT_MB = 20
-MARKER = ".pruned"
+MARKER = ".studygen-pruned"
+# In each folder studygen writes entries into: pruning visits no other folder.
+OWNED = ".studygen-cache"
+_OWNED_TEXT = b"studygen keeps its disk cache entries in this folder and removes the unused ones.\n"
 _HEX = frozenset("0123456789abcdef")
 
 # When this process is next to look at each cache's marker: once per build, and every hour
@@ -42,6 +51,33 @@ def used(path: str, fd: int) -> None:
             os.utime(path)
     except OSError:
         pass  # removed meanwhile, or not ours to touch: at worst it is pruned and made again
+
+
+def claim(folder: str) -> None:
+    """Mark ``folder`` as one studygen writes entries into, so that pruning may visit it.
+    Called on every write of an entry, never on a hit: the marker is written only when it is
+    missing, whole or not at all (renamed into place), and the same by every build."""
+    marker = os.path.join(folder, OWNED)
+    try:
+        if os.path.lexists(marker):
+            return
+        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_OWNED_TEXT)
+            os.replace(tmp, marker)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass  # an unmarked folder is only left unpruned
+
+
+def _owned(folder: str) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(os.path.join(folder, OWNED)).st_mode)
+    except OSError:
+        return False
 
 
 def max_bytes() -> int:
@@ -90,7 +126,7 @@ def prune(where: Path, limit: int, max_age: float, now: float | None = None) -> 
         kinds = [kind.path for kind in os.scandir(where) if kind.is_dir(follow_symlinks=False)]
     except OSError:
         return
-    for kind in kinds:
+    for kind in filter(_owned, kinds):
         try:
             with os.scandir(kind) as found:
                 files = list(found)

@@ -8,7 +8,7 @@ so a damaged one is ignored.  The cache is ``$STUDYGEN_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/studygen``, else ``~/.cache/studygen``; it may be deleted at any time.
 Trouble with it (a read-only home, a full disk) only means the work is done again.
 Entries unused for a month, and the least recently used beyond a size, are removed
-(generator.cachelimit).
+(generator.cachelimit) from the folders this module has written entries into.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ def _write(path: str, data: bytes) -> None:
     try:
         folder = os.path.dirname(path)
         os.makedirs(folder, exist_ok=True)
+        cachelimit.claim(folder)
         fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -38,7 +38,7 @@ def build(where: Path, *keys: str, size: int = 100, max_mb: str | None = None) -
 
 
 def entries(where: Path) -> set[str]:
-    return {path.name for path in (where / "font-subsets").iterdir()}
+    return {path.name for path in (where / "font-subsets").iterdir()} - {cachelimit.OWNED}
 
 
 def last_used(where: Path, key: str, seconds_ago: float) -> None:
@@ -143,10 +143,15 @@ def test_only_studygen_files_are_removed_and_strange_ones_do_not_stop_pruning(tm
     (kind / entry_name("a link")).symlink_to(outside)
     (tmp_path / "other-kind").mkdir()
     (tmp_path / "other-kind" / entry_name("older studygen")).write_bytes(b"an entry of another kind")
+    (tmp_path / "other-kind" / cachelimit.OWNED).write_bytes(b"")  # a kind studygen wrote into
+    (tmp_path / "linked-mark").mkdir()
+    (tmp_path / "linked-mark" / entry_name("not ours")).write_bytes(b"a file of the user's")
+    (tmp_path / "linked-mark" / cachelimit.OWNED).symlink_to(kind / cachelimit.OWNED)
     (kind / ".abc.tmp").write_bytes(b"left by a killed build")
     (kind / ".def.tmp").write_bytes(b"being written by a running build")
     for path in [*strange, kind / entry_name("stale"), kind / entry_name("a directory"), outside,
-                 tmp_path / "other-kind" / entry_name("older studygen"), kind / ".abc.tmp"]:
+                 tmp_path / "other-kind" / entry_name("older studygen"), kind / ".abc.tmp",
+                 tmp_path / "linked-mark" / entry_name("not ours")]:
         os.utime(path, (time.time() - YEAR,) * 2)
     os.utime(kind / entry_name("a link"), (time.time() - YEAR,) * 2, follow_symlinks=False)
 
@@ -156,8 +161,60 @@ def test_only_studygen_files_are_removed_and_strange_ones_do_not_stop_pruning(tm
     assert (kind / entry_name("a directory")).is_dir()
     assert (kind / entry_name("a link")).is_symlink() and outside.read_bytes() == b"not the cache's"
     assert not (tmp_path / "other-kind" / entry_name("older studygen")).exists()
+    assert (tmp_path / "linked-mark" / entry_name("not ours")).read_bytes() == b"a file of the user's"
     assert not (kind / entry_name("stale")).exists() and not (kind / ".abc.tmp").exists()
     assert (kind / ".def.tmp").exists()
+
+
+def test_other_programs_files_in_a_shared_cache_directory_are_never_touched(tmp_path):
+    """The cache pointed at a directory other programs keep files in too (``/tmp``,
+    ``~/.cache``): files named like studygen's entries and temporary files, in folders
+    studygen did not write into or beside its folders, outlive every pruning unchanged."""
+    foreign = {
+        tmp_path / "otherapp" / entry_name(f"theirs {n}"): f"another program's entry {n}".encode()
+        for n in range(4)
+    }
+    foreign.update({
+        tmp_path / "otherapp" / ".x.tmp": b"another program's temporary file",
+        tmp_path / "otherapp" / "font-subsets" / entry_name("nested"): b"another program's",
+        tmp_path / "other-tool" / ".abc123.tmp": b"another program's temporary file",
+        tmp_path / entry_name("in the cache's own directory"): b"another program's",
+        tmp_path / ".y.tmp": b"another program's temporary file",
+        tmp_path / ".pruned": b"another program's bookkeeping",
+    })
+    for path, data in foreign.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    build(tmp_path, "stale", "fresh")
+    last_used(tmp_path, "stale", YEAR)
+    for path in foreign:
+        os.utime(path, (time.time() - YEAR,) * 2)
+    before = {path: path.stat().st_mtime for path in foreign}
+    a_day_later(tmp_path)
+    build(tmp_path, "fresh", max_mb="0")  # prunes for age, then everything of studygen's for size
+    assert entries(tmp_path) == set()  # studygen's own entries are pruned
+    assert {path: path.read_bytes() for path in foreign} == foreign
+    assert {path: path.stat().st_mtime for path in foreign} == before
+    assert not (tmp_path / "otherapp" / cachelimit.OWNED).exists()
+
+
+def test_a_folder_is_marked_when_an_entry_is_written_into_it_not_when_one_is_read(tmp_path):
+    build(tmp_path, "first")
+    mark = tmp_path / "font-subsets" / cachelimit.OWNED
+    assert mark.is_file() and not mark.is_symlink()
+    # A folder of a cache written before folders were marked: left alone while only read ...
+    mark.unlink()
+    last_used(tmp_path, "first", YEAR)
+    a_day_later(tmp_path)
+    assert build(tmp_path, "first") == [b"made:" + b"first" * 100]
+    assert not mark.exists()
+    # ... and pruned again once studygen writes an entry into it.
+    build(tmp_path, "second")
+    assert mark.is_file()
+    last_used(tmp_path, "first", YEAR)
+    a_day_later(tmp_path)
+    build(tmp_path, "second")
+    assert entries(tmp_path) == {entry_name("second")}
 
 
 def test_a_marker_that_cannot_be_written_only_means_no_pruning(tmp_path):

@@ -67,7 +67,7 @@ def test_a_damaged_entry_is_made_again(tmp_path, monkeypatch):
     svg_fonts.subset_font.cache_clear()
     path, text = FONT_DIR / "DejaVuSerif-Bold.ttf", "damaged entry"
     made = svg_fonts.subset_font(path, text)
-    (entry,) = (tmp_path / "font-subsets").iterdir()
+    (entry,) = (tmp_path / "font-subsets").glob("[0-9a-f]*")
     entry.write_bytes(entry.read_bytes()[:-1] + b"?")
     svg_fonts.subset_font.cache_clear()
     assert svg_fonts.subset_font(path, text) == made == plain_subset(path, text)
