@@ -81,19 +81,22 @@ def _annotated(base: Any, *markers: Any) -> Reader:
 
 
 def _checks(rule: Rule) -> list[Callable[[Any], bool]]:
-    """The tests a value must pass, in the order pydantic applies the rule's constraints."""
+    """The tests a value must pass.  Only whether all pass matters here (pydantic names what
+    fails), so the pattern comes last: the text pattern backtracks in Python's re, in time
+    quadratic in the characters before one it refuses, and the character and length tests,
+    linear, leave it only text without such characters."""
     found: list[Callable[[Any], bool]] = []
-    if rule.pattern is not None:
-        # Whole strings: "$" would also match before a final newline, where pydantic's does not.
-        found.append(re.compile(rule.pattern.removeprefix("^").removesuffix("$")).fullmatch)
     if rule.max_length is not None:
         found.append(lambda value, most=rule.max_length: len(value) <= most)
     if rule.min_length is not None:
         found.append(lambda value, least=rule.min_length: len(value) >= least)
-    if rule.levels:
-        found.append(lambda value: _passes(model._levels, value))
     if rule.characters:
         found.append(lambda value: not model.bad_characters(value))
+    if rule.levels:
+        found.append(lambda value: _passes(model._levels, value))
+    if rule.pattern is not None:
+        # Whole strings: "$" would also match before a final newline, where pydantic's does not.
+        found.append(re.compile(rule.pattern.removeprefix("^").removesuffix("$")).fullmatch)
     if rule.ge is not None:
         found.append(lambda value, least=rule.ge: value >= least)
     if rule.le is not None:
