@@ -314,7 +314,8 @@ def _keys_at(raw: dict[str, Any], loc: tuple[Any, ...]) -> list[str]:
     kind = entry.get("type") if isinstance(entry, dict) else None
     chosen = [m for m in models if kind in typing.get_args(m.model_fields.get("type").annotation)] \
         if len(models) > 1 and all("type" in m.model_fields for m in models) else []
-    return [key for m in (chosen or models) for key in m.model_fields]
+    # As the file writes them: a field's alias (references' "short") rather than its attribute.
+    return [field.alias or key for m in (chosen or models) for key, field in m.model_fields.items()]
 
 
 def normalise(text: str) -> str:

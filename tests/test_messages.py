@@ -95,6 +95,13 @@ def test_near_misses_get_a_suggestion(tmp_path, change, expected):
     assert any(expected in p for p in found), found
 
 
+@pytest.mark.parametrize("key", ["short_names", "shrot", "shorts"])
+def test_a_key_with_another_attribute_name_is_suggested_as_written(tmp_path, key):
+    """References' "short" is the attribute short_names: the suggestion names the key of the file."""
+    found = problems_of(variant(tmp_path, lambda d: d["references"][0].update({key: "Lee and others"})))
+    assert f"references[0](id=lee2008).{key}: unknown key; did you mean 'short'?" in found, found
+
+
 def test_duplicate_names_the_first_occurrence_and_its_line(tmp_path):
     path = variant(tmp_path, lambda d: d["glossary"][4].update(term=d["glossary"][1]["term"]))
     result = invoke("check", str(path))
