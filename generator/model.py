@@ -22,10 +22,11 @@ from urllib.parse import quote
 
 
 class Rule(NamedTuple):
-    """What a value must be beyond its type, checked in this order: the string constraints,
-    then ``levels`` (``_levels``), then ``characters`` (``_text_characters``); ``ge``/``le``
-    bound numbers and dates.  ``lax``: a date may also be written as a string (TOML dates
-    are dates already).  ``tag``: a union of entries chosen by this key."""
+    """What a value must be beyond its type, checked by pydantic in this order (the first that
+    fails names the problem): the string constraints, then ``levels`` (``_levels``), then
+    ``characters`` (``_text_characters``); ``ge``/``le`` bound numbers and dates.  ``lax``:
+    a date may also be written as a string (TOML dates are dates already).  ``tag``: a union
+    of entries chosen by this key."""
 
     pattern: str | None = None
     max_length: int | None = None
@@ -369,8 +370,9 @@ class Document:
 
 @lru_cache(maxsize=None)
 def hints(cls: type) -> dict[str, Any]:
-    """Each attribute's declared type, with its rules and markers."""
-    return typing.get_type_hints(cls, include_extras=True)
+    """Each attribute's declared type, with its rules and markers (not Entry's own ``_fields``)."""
+    found = typing.get_type_hints(cls, include_extras=True)
+    return {name: found[name] for name, _ in cls._fields}
 
 
 def metadata(annotation: Any) -> tuple:

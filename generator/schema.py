@@ -1,7 +1,7 @@
 """pydantic models of the content model's declarations, for what only they do well:
 a message for every problem of a file at once (``generator.load``), the JSON Schema
 (``studygen schema``), and content that ``generator.validate`` leaves to them (a date
-written as a string).  Made on first use: most commands never import pydantic.
+written otherwise than YYYY-MM-DD, such as a TOML date-time).  Made on first use: most commands never import pydantic.
 
 Each ``Rule`` becomes the pydantic constraints it stands for, in its order: what the fast
 reader accepts, pydantic accepts too, with equal values (``tests/test_validate.py``).

@@ -263,6 +263,12 @@ def test_every_declaration_is_one_both_readers_understand():
         for name, _ in cls._fields:
             _parts(model.hints(cls)[name], markers, leaves)
     assert markers <= {model.Rule, model.Key, model.Markup}, markers
+    # Both read a key's alias and description from the top of its declaration only.
+    for cls in _entry_classes():
+        for name, hint in model.hints(cls).items():
+            inner = set()
+            _parts(typing.get_args(hint)[0] if typing.get_origin(hint) is typing.Annotated else hint, inner, set())
+            assert model.Key not in inner, (cls.__name__, name)
     entries = set(_entry_classes())
     assert leaves - entries <= {str, int, bool, dt.date, type(None)}, leaves - entries
 
