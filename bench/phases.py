@@ -39,7 +39,29 @@ def main(content: Path) -> None:
     anki = phase("anki: import (genanki)", lambda: importlib.import_module("generator.render.anki"))
     phase("anki: render the deck", lambda: anki.render(doc, options))
     phase("anki: diagram media again (font subsets cached)", lambda: anki.media(doc))
+    phase("reference: ReportLab alone sets the explainer's words (plain paragraphs, one pass)",
+          lambda: _plain_explainer(doc))
     print(json.dumps(times))
+
+
+def _plain_explainer(doc) -> None:
+    """Not part of a build: about the least ReportLab takes to set the explainer's words, as
+    plain paragraphs in one style and one pass, without hyphenation, tables, contents or
+    diagram (with the fonts and their widths already loaded by the phases before).  The
+    explainer's own phase is read against it."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from generator.load import texts
+    from generator.render.pdf.fonts import REGULAR
+    from generator.render.pdf.text import esc, flat
+
+    words = [flat(text) for where, text in texts(doc.content) if not where.startswith("cards")]
+    style = ParagraphStyle("plain", fontName=REGULAR, fontSize=10, leading=14)
+    SimpleDocTemplate(io.BytesIO(), pagesize=A4, invariant=1).build([Paragraph(esc(w), style) for w in words])
 
 
 if __name__ == "__main__":
