@@ -375,6 +375,11 @@ def hints(cls: type) -> dict[str, Any]:
     return {name: found[name] for name, _ in cls._fields}
 
 
+def key_of(hint: Any) -> Key:
+    """How an attribute's key is written and described (``Key()`` when its declaration says nothing)."""
+    return next((m for m in getattr(hint, "__metadata__", ()) if isinstance(m, Key)), Key())
+
+
 def metadata(annotation: Any) -> tuple:
     """The markers of a declared type (``Annotated``), those of an optional one's type included."""
     found = ()

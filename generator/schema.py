@@ -62,7 +62,7 @@ def model_of(cls: type[Entry]) -> type[BaseModel]:
     fields = {}
     for name, default in cls._fields:
         hint = model.hints(cls)[name]
-        key = next((m for m in getattr(hint, "__metadata__", ()) if isinstance(m, Key)), Key())
+        key = model.key_of(hint)
         extra = {k: v for k, v in (("description", key.description), ("alias", key.alias)) if v is not None}
         if default is model._REQUIRED:
             info = Field(**extra)

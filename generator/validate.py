@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Annotated, Any, Callable, Literal, Union
 
 from generator import model
-from generator.model import Content, Entry, Key, Rule
+from generator.model import Content, Entry, Rule
 
 
 class _Unsure(Exception):
@@ -115,8 +115,7 @@ def _passes(validator: Callable[[Any], Any], value: Any) -> bool:
 def _entry(cls: type[Entry]) -> Reader:
     keys = {}
     for name, hint in model.hints(cls).items():
-        key = next((m for m in getattr(hint, "__metadata__", ()) if isinstance(m, Key)), None)
-        keys[key.alias if key and key.alias else name] = (name, hint)
+        keys[model.key_of(hint).alias or name] = (name, hint)
     readers: dict[str, tuple[str, Reader]] = {}
 
     def entry(value: Any) -> Entry:
