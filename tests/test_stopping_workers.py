@@ -137,12 +137,17 @@ def test_sigterm_ends_a_render_still_running_in_a_worker(tmp_path):
 
         build._render_one = endless  # the workers are forked: they have it too
     """ + BUILD
+    assert_ended_by_sigterm(tmp_path, script, marker)
+
+
+def assert_ended_by_sigterm(tmp_path: Path, script: str, marker: Path) -> None:
+    """The build of the fixture content, sent SIGTERM once ``marker`` exists, ends as SIGTERM
+    ends a build: status 143, one line, nothing written."""
     out = tmp_path / "out"
     result = run(script, str(write_content(tmp_path / "c", starter())), str(out), marker=marker)
     assert result.returncode == 143, result.stderr
     assert result.stderr.strip() == "studygen: interrupted", result.stderr
     assert empty(out)
-
 
 def test_sigterm_while_a_worker_is_sending_its_output(tmp_path):
     """A worker ended halfway through sending an output (larger than a pipe holds) leaves the
@@ -168,11 +173,7 @@ def test_sigterm_while_a_worker_is_sending_its_output(tmp_path):
 
         cfp._sendback_result = half_sent
     """ + BUILD
-    out = tmp_path / "out"
-    result = run(script, str(write_content(tmp_path / "c", starter())), str(out), marker=marker)
-    assert result.returncode == 143, result.stderr
-    assert result.stderr.strip() == "studygen: interrupted", result.stderr
-    assert empty(out)
+    assert_ended_by_sigterm(tmp_path, script, marker)
 
 
 def test_a_worker_stopped_before_it_has_set_its_signals_prints_nothing(tmp_path):
