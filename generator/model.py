@@ -380,6 +380,9 @@ def key_of(hint: Any) -> Key:
     return next((m for m in getattr(hint, "__metadata__", ()) if isinstance(m, Key)), Key())
 
 
+_UnionType = type(int | None)
+
+
 def metadata(annotation: Any) -> tuple:
     """The markers of a declared type (``Annotated``), those of an optional one's type included."""
     found = ()
@@ -389,8 +392,6 @@ def metadata(annotation: Any) -> tuple:
         found += getattr(arg, "__metadata__", ())
     return found
 
-
-_UnionType = type(int | None)
 
 
 def markup_of(annotation: Any) -> Markup | None:
@@ -409,7 +410,8 @@ def markups(cls: type) -> dict[str, Markup]:
 
 def dump(value: Any, exclude: typing.Collection[str] = ()) -> Any:
     """Content as JSON data, keyed by attribute (as pydantic's ``model_dump(mode="json")``
-    gives it): build keys and the deck's content stamp are made of it."""
+    gives it), without the top-level attributes in ``exclude``: build keys and the deck's
+    content stamp are made of it."""
     if isinstance(value, Entry):
         return {name: dump(getattr(value, name)) for name, _ in value._fields if name not in exclude}
     if isinstance(value, list):
