@@ -111,12 +111,7 @@ def test_a_failed_parallel_build_leaves_no_pool_thread_to_race_the_exit(tmp_path
         manager.join = waited_join
         Connection.send_bytes = exit_send
     """ + BUILD
-    out = tmp_path / "out"
-    result = run(script, str(lacking_a_glyph(tmp_path / "c")), str(out))
-    assert result.returncode == 1, result.stderr
-    assert "U+2713" in result.stderr and "Traceback" not in result.stderr, result.stderr
-    assert result.stderr.strip().splitlines()[-1].startswith("studygen: 1 problem(s)"), result.stderr
-    assert empty(out)
+    assert_stopped_by_the_glyph_problem(tmp_path, script)
 
 
 def test_sigterm_ends_a_render_still_running_in_a_worker(tmp_path):
@@ -139,6 +134,16 @@ def test_sigterm_ends_a_render_still_running_in_a_worker(tmp_path):
     """ + BUILD
     assert_ended_by_sigterm(tmp_path, script, marker)
 
+
+def assert_stopped_by_the_glyph_problem(tmp_path: Path, script: str) -> None:
+    """The build of content with a character the font lacks ends as a content problem does:
+    status 1, the problem named, no traceback, nothing written."""
+    out = tmp_path / "out"
+    result = run(script, str(lacking_a_glyph(tmp_path / "c")), str(out))
+    assert result.returncode == 1, result.stderr
+    assert "U+2713" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("studygen: 1 problem(s)"), result.stderr
+    assert empty(out)
 
 def assert_ended_by_sigterm(tmp_path: Path, script: str, marker: Path) -> None:
     """The build of the fixture content, sent SIGTERM once ``marker`` exists, ends as SIGTERM
@@ -199,9 +204,4 @@ def test_a_worker_stopped_before_it_has_set_its_signals_prints_nothing(tmp_path)
         hold_on = Hold()
         multiprocessing.util.register_after_fork(hold_on, hold)
     """ + BUILD
-    out = tmp_path / "out"
-    result = run(script, str(lacking_a_glyph(tmp_path / "c")), str(out))
-    assert result.returncode == 1, result.stderr
-    assert "U+2713" in result.stderr and "Traceback" not in result.stderr, result.stderr
-    assert result.stderr.strip().splitlines()[-1].startswith("studygen: 1 problem(s)"), result.stderr
-    assert empty(out)
+    assert_stopped_by_the_glyph_problem(tmp_path, script)
