@@ -26,7 +26,7 @@ import zlib
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from generator import __version__, model, standins
 from generator.memo import per_content
@@ -90,13 +90,20 @@ def key(doc: Document, fmt: Format, options: Options) -> str:
         "format": fmt.name,
         "options": {name: value for name, value in vars(options).items() if name not in fmt.ignores_options},
         "released": release_time(content.article.version).isoformat(),
-        "content": {name: value for name, value in _dumped(content).items() if name not in fmt.ignores},
+        "content": content_data(content, fmt.ignores),
     }
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@per_content  # every format's key, at plan time and again in its render
+def content_data(content: model.Content, ignores: Iterable[str] = ()) -> dict:
+    """``model.dump(content)`` without the tables in ``ignores``, from one dump per content:
+    every format's key asks for it at plan time and again in its render, the deck's content
+    stamp once more."""
+    return {name: value for name, value in _dumped(content).items() if name not in ignores}
+
+
+@per_content
 def _dumped(content: model.Content) -> dict:
     return model.dump(content)
 

@@ -423,4 +423,9 @@ def dump(value: Any, exclude: typing.Collection[str] = ()) -> Any:
 
 def dump_json(value: Any, exclude: typing.Collection[str] = ()) -> str:
     """``dump`` as compact JSON text, characters outside ASCII as they are."""
-    return json.dumps(dump(value, exclude), ensure_ascii=False, separators=(",", ":"))
+    return to_json(dump(value, exclude))
+
+
+def to_json(data: Any) -> str:
+    """JSON data as ``dump_json`` writes it (pydantic's ``model_dump_json``)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

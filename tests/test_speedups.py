@@ -409,6 +409,9 @@ def test_build_keys_follow_every_content_change(tmp_path):
         doc = load(path)
         for fmt in FORMATS.values():
             plain = model.dump(doc.content, exclude=set(fmt.ignores))
-            assert {k: v for k, v in buildkey._dumped(doc.content).items() if k not in fmt.ignores} == plain
+            assert buildkey.content_data(doc.content, fmt.ignores) == plain
+            # the deck's content stamp is this data as JSON
+            assert model.to_json(buildkey.content_data(doc.content, fmt.ignores)) == \
+                model.dump_json(doc.content, exclude=set(fmt.ignores))
     assert buildkey.key(load(CONTENT), FORMATS["anki"], Options()) != buildkey.key(load(other), FORMATS["anki"],
                                                                                      Options())

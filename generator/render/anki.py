@@ -44,7 +44,7 @@ from generator.errors import ContentError, Problem
 from generator import prose
 from generator.inline import parse, plain
 from generator.load import normalise
-from generator.model import BasicCard, ClozeCard, Content, Document, GlossaryEntry, Reference, dump_json
+from generator.model import BasicCard, ClozeCard, Content, Document, GlossaryEntry, Reference, to_json
 from generator.render import FORMATS, Options, release_time
 from generator.render.markup import anki_text, to_html, to_html_blocks
 from generator.study import EVIDENCE_WORDS, GLOSSARY_SOURCE
@@ -341,7 +341,7 @@ def render(doc: Document, options: Options) -> bytes:
 def release_stamp(doc: Document) -> str:
     """What a package was built from, kept in its zip comment so the next build can compare."""
     # The deck's own inputs only: an edit that leaves the deck alone must not change its bytes.
-    data = dump_json(doc.content, exclude=set(FORMATS["anki"].ignores))
+    data = to_json(buildkey.content_data(doc.content, FORMATS["anki"].ignores))
     digest = hashlib.sha256(f"{__version__}\n{data}".encode()).hexdigest()[:20]
     return f"studygen {__version__}; version {doc.content.article.version.isoformat()}; content {digest}"
 
