@@ -13,13 +13,16 @@ from reportlab.platypus import Frame, paragraph
 
 from generator.load import load
 from generator.render import Options
-from generator.render.pdf import doc as pdf_doc, explainer, reuse, widths
+from generator.render.pdf import doc as pdf_doc, explainer, frags, para, reuse, widths
 from tests.conftest import CONTENT, ROOT
 
 
 def plain_explainer(monkeypatch, path: Path, options: Options) -> bytes:
-    """The explainer drawn on every pass, wrapping every paragraph afresh and measuring every space."""
+    """The explainer drawn on every pass, wrapping every paragraph afresh and measuring every space,
+    every paragraph's markup read by ReportLab's own parser."""
     with monkeypatch.context() as m:
+        m.setattr(para, "fragments", lambda *args, **kw: None)
+        m.setattr(frags, "fragments", lambda *args, **kw: None)
         m.setattr(reuse, "install", lambda: None)
         m.setattr(paragraph.Paragraph, "wrap", reuse._original)
         m.setattr(paragraph.Paragraph, "split", reuse._original_split)

@@ -18,7 +18,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
 
 from generator import __version__, buildkey
 from generator.errors import Problem, RenderError, UsageError
@@ -29,6 +28,7 @@ from generator.render.markup import reportlab_lines, to_reportlab
 from generator.render.pdf.doc import date_pdf, record_key
 from generator.render.pdf.fitting import lines_at_most
 from generator.render.pdf.fonts import REGULAR, glyph_problems, in_paragraph, raise_problems, register
+from generator.render.pdf.para import Paragraph
 from generator.render.pdf.styles import PAGE_SIZES
 from generator.render.pdf.text import clip, esc, flat
 from generator.render.settled import settled

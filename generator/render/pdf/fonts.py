@@ -73,10 +73,16 @@ def in_paragraph(markup: str, style) -> list[Drawn]:
     all this is asked about, and the markup need not be parsed."""
     if "&" not in markup and all(c in _covered_by_all() or c.isspace() for c in set(markup)):
         return []
-    from reportlab.platypus.paraparser import ParaParser
+    from generator.render.pdf.frags import fragments
 
     register()
-    _, frags, _ = ParaParser().parse(markup, style)
+    made = fragments(markup, style, clean=False)
+    if made is None:
+        from reportlab.platypus.paraparser import ParaParser
+
+        _, frags, _ = ParaParser().parse(markup, style)
+    else:
+        frags = made[1]
     # Paragraphs split words on whitespace and draw single spaces between them.
     return [(f.fontName, " ".join(f.text.split())) for f in frags if getattr(f, "text", "")]
 

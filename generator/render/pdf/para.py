@@ -28,6 +28,7 @@ from reportlab.platypus import paragraph as _rl
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from generator.render.pdf import hyphen
+from generator.render.pdf.frags import fragments
 
 LANGUAGE = "en_GB"  # pyphen's dictionary for the explainer's language (the PDF's /Lang is en-GB)
 
@@ -97,14 +98,29 @@ def overfull(para, width, style: ParagraphStyle) -> bool:
 
 
 class Paragraph(_Paragraph):
+    """ReportLab's paragraph, hyphenated where the style asks (``breakLines``), made from
+    studygen's markup without ReportLab's XML parser where ``frags.fragments`` reads it."""
+
     def __init__(self, text, style=None, bulletText=None, frags=None, **kw):
         self._source = text if frags is None else None
+        cleaned = None
+        if frags is None and style is not None and not kw:
+            made = fragments(text, style)
+            if made is not None:
+                cleaned, frags = made
         super().__init__(text, style, bulletText, frags, **kw)
+        if cleaned is not None:
+            self.text = cleaned  # as ReportLab keeps the text it parsed
 
     def breakLines(self, width):
         broken = super().breakLines(width)
         if self._source is not None and _hyphenates(self.style) and overfull(broken, width, self.style):
-            # Hyphenation changes the parsed words in place, so parse the text afresh.
-            self._setup(self._source, plain_style(self.style), self.bulletText, None, cleanBlockQuotedText)
+            # Hyphenation changes the parsed words in place, so make the fragments afresh.
+            style = plain_style(self.style)
+            made = fragments(self._source, style)
+            if made is None:
+                self._setup(self._source, style, self.bulletText, None, cleanBlockQuotedText)
+            else:
+                self._setup(made[0], style, self.bulletText, made[1], cleanBlockQuotedText)
             broken = super().breakLines(width)
         return broken
