@@ -28,8 +28,18 @@ def plain_explainer(monkeypatch, path: Path, options: Options) -> bytes:
         m.setattr(paragraph.Paragraph, "split", reuse._original_split)
         m.setattr(widths, "install", lambda: None)
         m.setattr(paragraph, "stringWidth", widths._measure)
+        m.setattr(paragraph, "getAscentDescent", widths._extent)
         m.setattr(pdf_doc._Frame, "add", Frame._add)
         m.setattr(pdf_doc._Frame, "_add", Frame._add)
+        before = pdf_doc.Explainer.beforeDocument
+
+        def every_pass_drawn(self):
+            before(self)
+            self.canv.layout_only = False
+
+        m.setattr(pdf_doc.Explainer, "beforeDocument", every_pass_drawn)
+        m.setattr(explainer.Mechanism, "_drawing", lambda self, stop: explainer.drawing(
+            self.content, self.full, details=True, part=(self.start, stop)))
         return explainer.render(load(path), options)
 
 
@@ -40,6 +50,20 @@ def test_the_explainer_is_the_same_with_and_without_layout_shortcuts(monkeypatch
     assert plain_explainer(monkeypatch, path, options) == fast
     assert explainer.render(load(path), options) == fast
     assert explainer.render_checked(load(path), options) == fast  # what build calls after its check
+
+
+def test_a_diagram_split_over_pages_is_the_same_with_and_without_layout_shortcuts(monkeypatch, tmp_path):
+    from tests.conftest import starter, write_content
+
+    data = starter()
+    steps = data["pathway"]
+    # Eight steps over several pages; the fourth is taller than a page, so its part is shrunk.
+    data["pathway"] = [dict(steps[i % len(steps)], id=f"p{i}",
+                            detail=" ".join(["autophagy trial"] * (240 if i == 3 else 60))) for i in range(8)]
+    path = write_content(tmp_path / "content", data)
+    fast = explainer.render(load(path), Options())
+    assert plain_explainer(monkeypatch, path, Options()) == fast
+    assert explainer.render(load(path), Options()) == fast
 
 
 def test_card_sheets_are_the_same_when_built_after_check_and_alone():

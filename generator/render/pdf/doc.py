@@ -190,6 +190,8 @@ class Explainer(BaseDocTemplate):
             self.notify("TOCEntry", (0, toc, self.page, key))
 
     def _decorate(self, canv, doc) -> None:
+        if getattr(canv, "layout_only", False):
+            return  # a pass that is not saved needs no running head or footer
         width, height = self.pagesize
         left, right = MARGIN, width - MARGIN
         canv.saveState()

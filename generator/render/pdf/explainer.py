@@ -241,17 +241,22 @@ class Mechanism(Flowable):
     room left on its page (a first part holds at least OPENING steps).  Only a single step
     taller than a page is shrunk, never below MIN_SCALE (``check`` refuses that)."""
 
-    def __init__(self, content: Content, width: float, limit: float, start: int = 0, heights=None):
+    def __init__(self, content: Content, width: float, limit: float, start: int = 0, drawings=None):
         super().__init__()
         self.content, self.full, self.limit, self.start = content, width, limit, start
         self.hAlign = "LEFT"
-        self._heights = {} if heights is None else heights  # shared by the parts: each is drawn once per pass
+        # Shared by the parts: each is drawn once per pass.  A part's drawing is made once, to
+        # measure it, and drawn as it is unless a page is too short for it (``split`` scales a new one).
+        self._drawings = {} if drawings is None else drawings
+
+    def _drawing(self, stop: int):
+        key = (self.start, stop)
+        if key not in self._drawings:
+            self._drawings[key] = drawing(self.content, self.full, details=True, part=key)
+        return self._drawings[key]
 
     def _height(self, stop: int) -> float:
-        key = (self.start, stop)
-        if key not in self._heights:
-            self._heights[key] = drawing(self.content, self.full, details=True, part=key).height
-        return self._heights[key]
+        return self._drawing(stop).height
 
     def opening(self) -> float:
         """Height of the smallest first part worth starting on a page."""
@@ -271,19 +276,19 @@ class Mechanism(Flowable):
         stop = least
         while stop < count and self._height(stop + 1) <= availHeight:
             stop += 1
-        figure = drawing(self.content, self.full, details=True, part=(self.start, stop))
+        figure = self._drawing(stop)
         if figure.height > availHeight:  # a single step taller than a page
+            figure = drawing(self.content, self.full, details=True, part=(self.start, stop))
             scale = max(availHeight / figure.height, MIN_SCALE)
             figure.scale(scale, scale)
             figure.width, figure.height = figure.width * scale, figure.height * scale
         figure.hAlign = "LEFT"
         if stop >= count:
             return [figure]
-        return [figure, Mechanism(self.content, self.full, self.limit, stop, self._heights)]
+        return [figure, Mechanism(self.content, self.full, self.limit, stop, self._drawings)]
 
     def draw(self):
-        drawing(self.content, self.full, details=True, part=(self.start, len(self.content.pathway))).drawOn(
-            self.canv, 0, 0)
+        self._drawing(len(self.content.pathway)).drawOn(self.canv, 0, 0)
 
 
 def _tall_steps(content: Content, options: Options) -> list[Problem]:
