@@ -37,9 +37,9 @@ _TOKEN = re.compile(
     r'|&(amp|lt|gt|quot);'  # 8
     r'|[<&]')  # anything else that is markup: not read here
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"'}
-# What ReportLab's cleaning would change: white space other than single inner spaces and
-# no-break spaces (Python's white space, and ReportLab's, which adds U+200B).
-_UNCLEAN = re.compile(r"[^\S \xa0]|\u200b|  |^ | $")
+# White space ReportLab's cleaning changes other than runs of spaces and spaces at the ends
+# (Python's white space, and ReportLab's, which adds U+200B; a no-break space stays).
+_OTHER_SPACE = re.compile(r"[^\S \xa0]|\u200b")
 _TEXT, _BREAK, _ANCHOR = 0, 1, 2
 
 
@@ -48,7 +48,7 @@ def _runs(markup: str, clean: bool):
     """(markup as ReportLab reads it, runs) or None.  A run is (open tags, kind, text or
     anchor name, link list or None), one per fragment ReportLab makes: html.parser hands
     over text up to each tag or entity, and each entity alone."""
-    if clean and _UNCLEAN.search(markup):
+    if clean and ("  " in markup or markup[:1] == " " or markup[-1:] == " " or _OTHER_SPACE.search(markup)):
         markup = cleanBlockQuotedText(markup)
     runs = []
     path: tuple = ()
@@ -60,21 +60,22 @@ def _runs(markup: str, clean: bool):
         if start > at:
             runs.append((path, _TEXT, markup[at:start], link))
         at = m.end()
-        tag = m.group(2)
-        if tag is not None:
+        kind = m.lastindex
+        if kind == 2:  # a span
+            tag = m.group(2)
             if m.group(1):
                 if not path or path[-1] != tag:
                     return None
                 path = path[:-1]
             else:
                 path += (tag,)
-        elif m.group(8) is not None:
+        elif kind == 8:
             runs.append((path, _TEXT, _ENTITIES[m.group(8)], link))
-        elif m.group(3) is not None:
+        elif kind == 3:
             runs.append((path, _BREAK, "", link))
-        elif m.group(4) is not None:
+        elif kind == 4:
             runs.append((path, _ANCHOR, m.group(4), link))
-        elif m.group(5) is not None:
+        elif kind == 6:
             if link is not None:
                 return None
             # html.parser unescapes attribute values; ReportLab strips the target.  Every
@@ -82,7 +83,7 @@ def _runs(markup: str, clean: bool):
             link = [(links, html.unescape(m.group(5)).strip())]
             links += 1
             path += (("a", m.group(6)),)
-        elif m.group(7) is not None:
+        elif kind == 7:
             if not path or path[-1].__class__ is not tuple:
                 return None
             path = path[:-1]
