@@ -15,7 +15,6 @@ from typing import Iterable
 from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from generator.errors import Problem, RenderError
 from generator.render.pdf import fontdata
@@ -34,9 +33,7 @@ def register() -> str:
     # Binary streams instead of ASCII85 text: smaller files, less work; every reader handles them.
     rl_config.useA85 = 0
     for name, (bold, italic) in FACES.items():
-        font = TTFont(name, str(FONT_DIR / f"{name}.ttf"))
-        fontdata.compact(font.face)
-        pdfmetrics.registerFont(font)
+        pdfmetrics.registerFont(fontdata.load(name, str(FONT_DIR / f"{name}.ttf")))
         addMapping(REGULAR, bold, italic, name)
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC)
     return REGULAR
