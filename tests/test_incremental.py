@@ -248,3 +248,49 @@ def test_each_format_ignores_only_what_it_declares(tmp_path, name):
     for field in {f.name for f in dataclasses.fields(Options)} - set(fmt.ignores_options):
         other = dataclasses.replace(Options(), **{field: ALTERNATES[field]})
         assert buildkey.key(base_doc, fmt, other) != buildkey.key(base_doc, fmt, Options()), field
+
+
+def test_library_versions_are_those_importlib_metadata_finds():
+    from importlib.metadata import version
+
+    found = buildkey.environment()
+    for name in buildkey.LIBRARIES:
+        assert found[name] == version(name)
+
+
+def test_the_first_distribution_on_the_path_gives_the_version(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, names in ((first, ["Foo_Bar-1.2.dist-info", "other-3.dist-info", "notes.txt"]),
+                          (second, ["foo.bar-9.0.dist-info", "baz-2.1.dist-info"])):
+        for name in names:
+            (folder / name).mkdir(parents=True)
+    names = ["foo-bar", "baz", "studygen-no-such-distribution"]
+    assert buildkey.installed_versions(names, [str(first), str(tmp_path / "missing"), str(second)]) == \
+        {"foo-bar": "1.2", "baz": "2.1", "studygen-no-such-distribution": "-"}
+
+
+def test_the_code_hash_follows_every_package_file_but_caches(tmp_path, monkeypatch):
+    package = tmp_path / "generator"
+    (package / "fonts").mkdir(parents=True)
+    (package / "__pycache__").mkdir()
+    (package / "model.py").write_text("x = 1\n")
+    (package / "fonts" / "Face.ttf").write_bytes(b"\0\1\2")
+    monkeypatch.setattr(buildkey, "PACKAGE", package)
+
+    def hashed() -> str:
+        buildkey.code.cache_clear()
+        return buildkey.code()
+
+    try:
+        seen = [hashed()]
+        (package / "__pycache__" / "model.cpython-311.pyc").write_bytes(b"cached")
+        assert hashed() == seen[-1]
+        for change in (lambda: (package / "fonts" / "Face.ttf").write_bytes(b"\0\1\3"),
+                       lambda: (package / "model.py").rename(package / "load.py"),
+                       lambda: (package / "fonts" / "LICENSE").write_text(""),
+                       lambda: (package / "fonts" / "LICENSE").rename(package / "LICENSE")):
+            change()
+            seen.append(hashed())
+        assert len(set(seen)) == len(seen)
+    finally:
+        buildkey.code.cache_clear()
