@@ -239,6 +239,8 @@ class Workers:
         tasks, which keep every worker busy, rather than on a long one while the other workers
         have nothing left to do."""
         tasks = [[jobs[i] for i in task] for task in _tasks(jobs)]
+        if not self.started:  # the pool forks its workers at its first task
+            _before_forking(jobs)
         if more and sum(not future.done() for future in self.started) >= self.count:
             now, self.held = tasks[:1] + self.held, tasks[1:]
         else:
@@ -281,6 +283,21 @@ class Workers:
             if results[i][3] is not None:
                 raise results[i][3]
         return [outputs[i] for i in range(len(jobs))]
+
+
+def _before_forking(jobs: list[Job]) -> None:
+    """Work more than one worker would do, done once before they fork, so each inherits it:
+    what every output's build key is made of (the package's code hash, the libraries'
+    versions, the content's dump) and, when both PDFs are made, their registered fonts.
+    The worker that renders the explainer would do it all first anyway."""
+    buildkey.code()
+    buildkey.environment()
+    for content in {id(doc.content): doc.content for doc, _, _ in jobs}.values():
+        buildkey.content_data(content)
+    if {"pdf", "cards"} <= {fmt.name for _, fmt, _ in jobs}:
+        from generator.render.pdf.fonts import register
+
+        register()
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

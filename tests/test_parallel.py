@@ -142,3 +142,35 @@ def test_a_batch_ends_on_short_jobs_not_on_an_explainer(tmp_path, monkeypatch):
     # In the order submitted, the last explainer is followed by a2's and a3's short jobs (six);
     # taken in document order it would be followed by a3's three only.
     assert len(started) - started.index("a3 pdf") - 1 >= 5
+
+
+def test_workers_inherit_the_fonts_and_the_code_hash_instead_of_making_them_again(tmp_path, monkeypatch):
+    """Both PDFs' workers need the registered fonts and every worker the build keys' code hash:
+    made once, before the workers fork, they are read by the main process alone."""
+    import os
+
+    from generator import buildkey
+    from generator.render.pdf import fontdata, fonts
+
+    log = tmp_path / "made"
+
+    def logged(function):
+        def call(*args):
+            with open(log, "a") as handle:
+                handle.write(f"{function.__name__} {os.getpid()}\n")
+            return function(*args)
+        return call
+
+    monkeypatch.setattr(fontdata, "load", logged(fontdata.load))
+    monkeypatch.setattr(buildkey, "_package_files", logged(buildkey._package_files))
+    for cached in (fonts.register, fonts._covered, fonts._covered_by_all, buildkey.code):
+        cached.cache_clear()
+    try:
+        path = write_content(tmp_path / "content", starter())
+        outputs = build([path], tmp_path / "out", ALL, Options(), workers=2, force=True)
+        assert len(outputs) == len(ALL)
+        made = log.read_text().split("\n")[:-1]
+        assert sorted(made) == sorted([f"load {os.getpid()}"] * len(fonts.FACES) + [f"_package_files {os.getpid()}"])
+    finally:
+        for cached in (fonts.register, fonts._covered, fonts._covered_by_all, buildkey.code):
+            cached.cache_clear()
