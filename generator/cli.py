@@ -346,3 +346,27 @@ def _guard(obj: Context, action):
 def _fail(obj: Context, message: str, code: int):
     click.echo(f"studygen: {message}", err=True)
     sys.exit(code)
+
+
+def run() -> None:
+    """The ``studygen`` program (``python -m generator``): ``main``, then the process ends as
+    soon as its output is flushed.  Tearing down the interpreter after a build (freeing
+    every object, module by module) costs about 0.1 s of CPU and changes nothing: every
+    file is written, closed and renamed into place, and worker processes are joined,
+    before ``main`` returns."""
+    import os
+
+    try:
+        main(prog_name="studygen")
+        status = 0
+    except SystemExit as done:
+        status = done.code
+    if status is not None and not isinstance(status, int):
+        print(status, file=sys.stderr)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed, or a reader gone (studygen cards | head)
+            pass
+    os._exit(status or 0)

@@ -107,3 +107,23 @@ def test_console_script_and_module_as_subprocesses(content_copy, tmp_path):
         bad = subprocess.run(command + ["check", str(tmp_path / "missing.toml")],
                              capture_output=True, text=True, cwd=ROOT)
         assert bad.returncode == 1 and "no such file" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_program_ends_with_its_output_whole_and_its_status(content_copy, tmp_path):
+    """``python -m generator`` ends without tearing the interpreter down: what it printed to a
+    file (block-buffered, unlike a terminal) is all there, and the status is the command's."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["PYTHONPATH"] = str(ROOT)
+    listing = tmp_path / "cards.txt"
+    with open(listing, "w") as handle:
+        proc = subprocess.run([sys.executable, "-m", "generator", "cards", str(content_copy)],
+                              stdout=handle, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    in_process = run("cards", str(content_copy))
+    assert in_process.stdout.count("\n") > 10 and listing.read_text() == in_process.stdout
+    for args, status in ((["build", "--cards-per-page", "7", str(content_copy)], 2),
+                         (["check", str(tmp_path / "missing.toml")], 1), (["--version"], 0)):
+        proc = subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True,
+                              env=env, cwd=ROOT)
+        assert proc.returncode == status, (args, proc.stderr)
+        assert (proc.stdout + proc.stderr).strip() and "Traceback" not in proc.stderr
