@@ -3,9 +3,9 @@
 Run as ``python bench/counts.py CONTENT.toml...``: builds every format of
 the files in this process (as ``studygen build -j 1`` does) and prints a
 JSON object of counts: font files parsed, TOML files parsed, inline markup
-parsed, explainer layout passes, paragraph line-breaking runs.  Counting
-wraps the library functions before studygen imports them; the outputs are
-built for real and thrown away.
+parsed, explainer layout passes, paragraph line-breaking runs, paragraph markup
+read by ReportLab's XML parser.  Counting wraps the library functions before
+studygen imports them; the outputs are built for real and thrown away.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def main(paths: list[Path]) -> None:
 
     import fontTools.ttLib
     from reportlab.pdfbase import ttfonts
-    from reportlab.platypus import doctemplate, paragraph
+    from reportlab.platypus import doctemplate, paragraph, paraparser
 
     from generator import inline
 
@@ -46,6 +46,7 @@ def main(paths: list[Path]) -> None:
     count(doctemplate.BaseDocTemplate, "build", "explainer layout passes")
     count(paragraph.Paragraph, "__init__", "paragraphs made")
     count(paragraph.Paragraph, "breakLines", "paragraph line-breaking runs")
+    count(paraparser.ParaParser, "parse", "paragraph markup read by ReportLab's XML parser")
     count(inline, "_parse", "inline markup parsed (distinct texts, after the cache)")
     parse = inline.parse
 
