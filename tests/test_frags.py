@@ -225,3 +225,16 @@ def test_card_sheets_are_the_same_with_and_without_reportlabs_parser(path):
             m.setattr(para, "fragments", lambda *args, **kw: None)
             m.setattr(frags, "fragments", lambda *args, **kw: None)
             assert fresh(options) == fast
+
+
+def test_a_style_reportlab_cannot_use_fails_as_reportlab_fails():
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph as ReportLabParagraph
+
+    style = ParagraphStyle("unknown", fontName="NoSuchFont")
+    assert frags.fragments("<b>x</b>", style) is None
+    with pytest.raises(ValueError) as ours:
+        para.Paragraph("<b>x</b>", style)
+    with pytest.raises(ValueError) as theirs:
+        ReportLabParagraph("<b>x</b>", style)
+    assert str(ours.value) == str(theirs.value)

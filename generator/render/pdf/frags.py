@@ -112,18 +112,26 @@ _MAX_STYLES = 512
 
 
 def _template(style, path: tuple, kind: int) -> dict | None:
-    """The attributes of the fragment ReportLab makes for one run under ``path`` in ``style``."""
-    opened, closed = [], []
+    """The attributes of the fragment ReportLab makes for one run under ``path`` in ``style``:
+    its parser's own handlers, called as html.parser calls them for such markup."""
+    parser = ParaParser()
+    parser._setup_for_parse(style)
+    parser.start_para({})
     for tag in path:
         if tag.__class__ is tuple:
-            opened.append(f'<a href="x" color="{tag[1]}">')
-            closed.append("</a>")
+            parser.start_a({"href": "x", "color": tag[1]})
         else:
-            opened.append(f"<{tag}>")
-            closed.append(f"</{tag}>")
-    body = {_TEXT: "x", _BREAK: "<br/>", _ANCHOR: '<a name="x"/>'}[kind]
-    _, found, bullet = ParaParser().parse("".join(opened) + body + "".join(reversed(closed)), style)
-    if not found or len(found) != 1 or bullet:
+            getattr(parser, "start_" + tag)({})
+    if kind == _TEXT:
+        parser.handle_data("x")
+    elif kind == _BREAK:
+        parser.start_br({})
+        parser.end_br()
+    else:
+        parser.start_a({"name": "x"})
+        parser.end_a()
+    found = parser.fragList
+    if len(found) != 1 or getattr(parser, "bFragList", None) or parser.errors:
         return None
     attributes = found[0].__dict__  # a fragment's own: copies made by update() share its keys, as ReportLab's do
     linked = any(tag.__class__ is tuple for tag in path)
@@ -158,7 +166,11 @@ def fragments(markup: str, style, clean: bool = True):
     for path, kind, text, link in runs:
         template = templates.get((path, kind), False)
         if template is False:
-            template = templates[path, kind] = _template(style, path, kind)
+            try:
+                template = _template(style, path, kind)
+            except Exception:  # a font not registered...: ReportLab's parser says what is wrong
+                return None
+            templates[path, kind] = template
         if template is None:
             return None
         frag = new(ParaFrag)
