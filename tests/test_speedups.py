@@ -9,11 +9,14 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
+from reportlab.lib import colors
+from reportlab.lib.rl_accel import sameFrag as _rl_same_frag
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Frame, paragraph
 
 from generator.load import load
 from generator.render import Options
-from generator.render.pdf import doc as pdf_doc, explainer, frags, para, reuse, widths
+from generator.render.pdf import accel, doc as pdf_doc, explainer, frags, para, reuse, widths
 from tests.conftest import CONTENT, ROOT
 
 
@@ -29,6 +32,9 @@ def plain_explainer(monkeypatch, path: Path, options: Options) -> bytes:
         m.setattr(widths, "install", lambda: None)
         m.setattr(paragraph, "stringWidth", widths._measure)
         m.setattr(paragraph, "getAscentDescent", widths._extent)
+        m.setattr(accel, "install", lambda: None)
+        m.setattr(paragraph, "sameFrag", _rl_same_frag)
+        m.setattr(TTFont, "splitString", accel._split_string)
         m.setattr(pdf_doc._Frame, "add", Frame._add)
         m.setattr(pdf_doc._Frame, "_add", Frame._add)
         before = pdf_doc.Explainer.beforeDocument
@@ -81,6 +87,74 @@ def test_card_sheets_are_the_same_when_built_after_check_and_alone():
     cards._fitted.cache_clear()
     cards._sizes.clear()
     assert cards.render_checked(load(CONTENT), Options()) == after_check  # what build's workers call
+
+
+def _fresh_cards():
+    from generator.render.pdf import cards
+
+    cards._checked.clear()
+    cards._fitted.cache_clear()
+    cards._sizes.clear()
+    cards._source_line.cache_clear()
+    return cards
+
+
+@pytest.mark.parametrize("options", [Options(), Options(page_size="letter", cards_per_page=16, duplex="short")])
+def test_card_sheets_are_the_same_with_reportlabs_own_run_comparison_and_font_subsetting(monkeypatch, tmp_path,
+                                                                                        options):
+    sys.path.insert(0, str(ROOT / "bench"))
+    import workloads
+
+    paths = [CONTENT, ROOT / "tests" / "fixtures" / "hostile.toml",
+             workloads.generated(tmp_path, "gen", cards=60, terms=6)]
+    fast = [_fresh_cards().render(load(path), options) for path in paths]
+    with monkeypatch.context() as m:
+        m.setattr(accel, "install", lambda: None)
+        m.setattr(paragraph, "sameFrag", _rl_same_frag)
+        m.setattr(TTFont, "splitString", accel._split_string)
+        assert [_fresh_cards().render(load(path), options) for path in paths] == fast
+
+
+_STYLE_VALUES = st.fixed_dictionaries({}, optional={
+    "fontName": st.sampled_from(["DejaVuSerif", "DejaVuSerif-Bold"]), "fontSize": st.sampled_from([7, 7.0, 13]),
+    "textColor": st.sampled_from([None, colors.black, colors.Color(0, 0, 0, 1), colors.red]),
+    "rise": st.sampled_from([0, 0.0, 3]), "us_lines": st.sampled_from([[], [("u",)]]),
+    "link": st.sampled_from([[], None]), "backColor": st.sampled_from([None, colors.yellow]),
+    "nobr": st.sampled_from([None, True]), "cbDefn": st.just(None), "lineBreak": st.sampled_from([0, True]),
+    "text": st.sampled_from(["a", "b"]), "bold": st.sampled_from([0, 1])})
+
+
+@settings(max_examples=300, deadline=None)
+@given(_STYLE_VALUES, _STYLE_VALUES, st.booleans())
+def test_the_run_comparison_answers_as_reportlabs_compiled_one(f, g, share):
+    from reportlab.platypus.paraparser import ParaFrag
+
+    first = ParaFrag(**f)
+    second = ParaFrag(**(f if share else g))
+    assert bool(accel.same_frag(first, second)) == bool(_rl_same_frag(first, second))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
+                | st.sampled_from(["plain", "NAD\u207a", "a\u00a0b", "\u2265 2", "\U0001F600", ""]),
+                min_size=1, max_size=40))
+def test_font_subsetting_gives_reportlabs_codes_in_reportlabs_order(texts):
+    """Many new characters (a second subset of 256 codes), characters the font lacks, no-break spaces."""
+    import io
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfgen.canvas import Canvas
+
+    from generator.render.pdf.fonts import REGULAR, register
+
+    register()
+    font = pdfmetrics.getFont(REGULAR)
+    plain, fast = Canvas(io.BytesIO())._doc, Canvas(io.BytesIO())._doc
+    extra = [chr(c) * 2 for c in range(0x400, 0x400 + 300)]  # beyond the first subset
+    for text in texts + extra + texts + extra:
+        assert accel._split(font, text, fast) == accel._split_string(font, text, plain), text
+    assert font.state[fast].assignments == font.state[plain].assignments
+    assert font.state[fast].subsets == font.state[plain].subsets
 
 
 @pytest.mark.parametrize("markup", ["plain text, every face has it", "<b>bold</b> and <i>italic</i>",

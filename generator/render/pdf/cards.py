@@ -25,6 +25,7 @@ from generator.inline import Cloze, cites, parse, plain
 from generator.model import Document
 from generator.render import FORMATS, Options, release_time
 from generator.render.markup import reportlab_lines, to_reportlab
+from generator.render.pdf import accel, widths
 from generator.render.pdf.doc import date_pdf, record_key
 from generator.render.pdf.fitting import lines_at_most
 from generator.render.pdf.fonts import REGULAR, glyph_problems, in_paragraph, raise_problems, register
@@ -269,6 +270,7 @@ def check(doc: Document, options: Options) -> list[Problem]:
 
 
 def _check(doc: Document, options: Options) -> list[Problem]:
+    _faster()
     content = doc.content
     page = PAGE_SIZES[options.page_size]
     g = grid(page, options.cards_per_page)
@@ -351,7 +353,13 @@ def render(doc: Document, options: Options) -> bytes:
         return _render(doc, options)
 
 
+def _faster() -> None:
+    widths.install()
+    accel.install()
+
+
 def _render(doc: Document, options: Options) -> bytes:
+    _faster()
     content = doc.content
     cards = study_cards(content)
     page = PAGE_SIZES[options.page_size]
