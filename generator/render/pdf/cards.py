@@ -41,6 +41,7 @@ LABEL_SIZE = 5.5
 SOURCE_SIZE = 6.0  # the back's source line: readable, yet clearly apart from the answer
 MAX_SIZE, MIN_SIZE = 13.0, 7.0
 TICK = 4 * mm
+LABEL_GREY = colors.HexColor("#666666")
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,7 @@ def _draw_card(canvas: Canvas, g: Grid, x: float, y: float, card: StudyCard, bac
         source.drawOn(canvas, x + PADDING, bottom)
     label, edge = _edge_line(_label(card), _edge(deck, back), g.width - 2 * PADDING)
     canvas.setFont(REGULAR, LABEL_SIZE)
-    canvas.setFillColor(colors.HexColor("#666666"))
+    canvas.setFillColor(LABEL_GREY)
     canvas.drawString(x + PADDING, y + PADDING * 0.6, label)
     canvas.drawRightString(x + g.width - PADDING, y + PADDING * 0.6, edge)
     canvas.setFillColor(colors.black)
@@ -232,9 +233,16 @@ def _edge(deck: str, back: bool) -> str:
 
 def _edge_line(label: str, deck: str, width: float) -> tuple[str, str]:
     """The card id (left) and deck name (right), shortened so together they fit one line."""
+    deck, room = _deck_edge(deck, width)
+    return clip(label, REGULAR, LABEL_SIZE, room), deck
+
+
+@lru_cache(maxsize=64)  # every card of a sheet has one of two
+def _deck_edge(deck: str, width: float) -> tuple[str, float]:
+    """The deck name as drawn, and the room it leaves the card id."""
     gap = 3 * mm
     deck = clip(deck, REGULAR, LABEL_SIZE, width * 0.55)
-    return clip(label, REGULAR, LABEL_SIZE, width - gap - stringWidth(deck, REGULAR, LABEL_SIZE)), deck
+    return deck, width - gap - stringWidth(deck, REGULAR, LABEL_SIZE)
 
 
 def _keys(content) -> dict[str, str]:

@@ -28,6 +28,7 @@ from generator.render.pdf.fonts import FACES, register
 _TAG = re.compile(r"</?(?:b|i|super|sub)>")
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&amp;", "&"))
 _BREAK_AT = re.compile(r"[ \t\n\r]+")  # white space every ReportLab split mode breaks at
+_OTHER_SPACE = re.compile(r"[^\S \t\n\r\u00a0]")  # \s is what str.isspace() calls white space
 # Float sums in another order than ReportLab's may differ in the last bits.
 _SLACK = 1 + 1e-9
 
@@ -44,8 +45,16 @@ def _widths() -> tuple[dict[int, float], float]:
     return widest, default
 
 
+_known: dict[str, float] = {}  # the same few thousand words make up thousands of faces
+
+
 def _width(word: str, widest: dict[int, float], default: float) -> float:
-    return sum(widest.get(ord(c), default) for c in word)
+    width = _known.get(word)
+    if width is None:
+        if len(_known) > 100_000:
+            _known.clear()
+        width = _known[word] = sum(widest.get(ord(c), default) for c in word)
+    return width
 
 
 def _plain_segments(markup: str) -> list[str] | None:
@@ -75,9 +84,9 @@ def _segments(markup: str) -> tuple[tuple[float, ...], ...] | None:
     widest, default = _widths()
     out = []
     for segment in found:
-        words = [w for w in _BREAK_AT.split(segment) if w]
-        if any(c.isspace() and c != "\u00a0" for w in words for c in w):
+        if _OTHER_SPACE.search(segment):
             return None  # other white space: ReportLab may split there and draw a space instead
+        words = [w for w in _BREAK_AT.split(segment) if w]
         out.append(tuple(_width(w, widest, default) for w in words))
     return tuple(out)
 
