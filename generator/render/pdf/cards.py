@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -149,14 +150,21 @@ def _fitted(markup: str, width: float, height: float) -> tuple[Paragraph, float]
     key = (markup, width, height)
     size = _sizes.get(key, MAX_SIZE)
     while size is not None and size >= MIN_SIZE:
-        para = Paragraph(markup, _style(size))
-        _, used = para.wrap(width, height)
+        para, used = _laid_out(markup, size, width)
         if used <= height:  # splitLongWords breaks words wider than the card
             _sizes[key] = size
             return para, used
         size -= 0.5
     _sizes[key] = None
     return None
+
+
+# The lines depend on the width alone, so a text met again in a box of another height (a
+# reverse card's face, once on the front and once above a source line) is not laid out again.
+@lru_cache(maxsize=256)
+def _laid_out(markup: str, size: float, width: float) -> tuple[Paragraph, float]:
+    para = Paragraph(markup, _style(size))
+    return para, para.wrap(width, 1e6)[1]
 
 
 def _fit_size(markup: str, width: float, height: float) -> float | None:
@@ -207,15 +215,36 @@ def _draw_card(canvas: Canvas, g: Grid, x: float, y: float, card: StudyCard, bac
     bottom = y + PADDING + LABEL_SIZE * 1.6
     para, used = _fit(_face(card, back, cite), inner_w, inner_h, card)
     top_of_text = bottom + source_h + (inner_h + used) / 2
-    para.drawOn(canvas, x + PADDING, top_of_text - used)
+    _draw(para, canvas, x + PADDING, top_of_text - used)
     if source:
-        source.drawOn(canvas, x + PADDING, bottom)
+        _draw(source, canvas, x + PADDING, bottom)
     label, edge = _edge_line(_label(card), _edge(deck, back), g.width - 2 * PADDING)
     canvas.setFont(REGULAR, LABEL_SIZE)
     canvas.setFillColor(LABEL_GREY)
     canvas.drawString(x + PADDING, y + PADDING * 0.6, label)
     canvas.drawRightString(x + g.width - PADDING, y + PADDING * 0.6, edge)
     canvas.setFillColor(colors.black)
+
+
+def _draw(para: Paragraph, canvas: Canvas, x: float, y: float) -> None:
+    """``para.drawOn(canvas, x, y)``.  What a paragraph draws does not depend on where: drawOn
+    moves the origin there first, and a character keeps the code the document's font subset
+    gave it the first time.  So a paragraph drawn again on the same document (a source line
+    that many cards share, a reverse card's face) repeats what it drew the first time."""
+    doc, code = canvas._doc, canvas._code
+    drawn = getattr(para, "_studygen_drawn", None)
+    if drawn is not None and drawn[0]() is doc:
+        canvas.saveState()
+        canvas.translate(x, y)
+        code.extend(drawn[1])
+        canvas.restoreState()
+        return
+    start = len(code)
+    para.drawOn(canvas, x, y)
+    # drawOn's own frame: "q", the move to (x, y), what the paragraph drew (itself in q ... Q), "Q".
+    if len(code) > start + 3 and code[start] == "q" and code[start + 1].endswith(" cm") and code[start + 2] == "q" \
+            and code[-1] == "Q":
+        para._studygen_drawn = (weakref.ref(doc), code[start + 2:-1])
 
 
 def _line(text: str) -> str:
