@@ -104,7 +104,7 @@ def _fresh_cards():
 
 @pytest.mark.parametrize("options", [Options(), Options(page_size="letter", cards_per_page=16, duplex="short")])
 def test_card_sheets_are_the_same_drawn_the_plain_way(monkeypatch, tmp_path, options):
-    """Without ReportLab's helpers replaced, with every face laid out for its own box and every
+    """Without ReportLab's helpers replaced, every width measured, with every face laid out for its own box and every
     paragraph drawn by ReportLab each time (generated content has reverse cards, whose faces
     come twice, and many cards with one source line)."""
     sys.path.insert(0, str(ROOT / "bench"))
@@ -118,6 +118,8 @@ def test_card_sheets_are_the_same_drawn_the_plain_way(monkeypatch, tmp_path, opt
         m.setattr(accel, "install", lambda: None)
         m.setattr(paragraph, "sameFrag", _rl_same_frag)
         m.setattr(TTFont, "splitString", accel._split_string)
+        m.setattr(widths, "install", lambda: None)
+        m.setattr(paragraph, "stringWidth", widths._measure)
         m.setattr(cards, "_draw", lambda para, canvas, x, y: para.drawOn(canvas, x, y))
         m.setattr(cards, "_fitted", lambda markup, width, height: _fitted_alone(cards, markup, width, height))
         assert [cards.render(load(path), options) for path in paths] == fast
