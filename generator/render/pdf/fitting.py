@@ -87,7 +87,10 @@ def _segments(markup: str) -> tuple[tuple[float, ...], ...] | None:
         if _OTHER_SPACE.search(segment):
             return None  # other white space: ReportLab may split there and draw a space instead
         words = [w for w in _BREAK_AT.split(segment) if w]
-        out.append(tuple(_width(w, widest, default) for w in words))
+        widths = tuple(map(_known.get, words))
+        if None in widths:
+            widths = tuple(_width(w, widest, default) for w in words)
+        out.append(widths)
     return tuple(out)
 
 
