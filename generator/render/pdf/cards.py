@@ -210,10 +210,11 @@ def _source_line(text: str, width: float) -> tuple[Paragraph, float]:
 
 
 def _draw_card(canvas: Canvas, g: Grid, x: float, y: float, card: StudyCard, back: bool, deck: str,
-               cite) -> None:
+               cite, faces: dict[tuple[StudyCard, bool], str]) -> None:
     inner_w, inner_h, source, source_h = _box(g, card, back)
     bottom = y + PADDING + LABEL_SIZE * 1.6
-    para, used = _fit(_face(card, back, cite), inner_w, inner_h, card)
+    face = faces.get((card, back))
+    para, used = _fit(_face(card, back, cite) if face is None else face, inner_w, inner_h, card)
     top_of_text = bottom + source_h + (inner_h + used) / 2
     _draw(para, canvas, x + PADDING, top_of_text - used)
     if source:
@@ -291,6 +292,12 @@ def _cite(content):
 
 
 _checked: list[tuple[Document, Options, list[Problem]]] = []  # the last few checks of this process
+# The markup of every face the last few checks made, for the render after the check.
+_faces: list[tuple[Document, dict[tuple[StudyCard, bool], str]]] = []
+
+
+def _faces_of(doc: Document) -> dict[tuple[StudyCard, bool], str]:
+    return next((faces for known, faces in _faces if known is doc), {})
 
 
 def check(doc: Document, options: Options) -> list[Problem]:
@@ -317,6 +324,8 @@ def _check(doc: Document, options: Options) -> list[Problem]:
     deck = _line(content.article.deck)
     drawn: dict[str, list] = {"article.deck": [(REGULAR, _edge(deck, False)), (REGULAR, _edge(deck, True))]}
     too_long: dict[str, tuple[StudyCard, bool, str]] = {}  # key path -> the side that does not fit
+    faces: dict[tuple[StudyCard, bool], str] = {}
+    _faces[:] = [(doc, faces)] + [entry for entry in _faces if entry[0] is not doc][:3]
     for card in study_cards(content):
         if card.kind == "term":
             drawn.setdefault(f"{keys[card.note]}.term", []).append((REGULAR, _label(card)))
@@ -327,7 +336,7 @@ def _check(doc: Document, options: Options) -> list[Problem]:
             parts = _parts(card, back, cite)
             for key, markup in parts:
                 drawn.setdefault(f"{keys[card.note]}.{key}", []).extend(in_paragraph(markup, style))
-            face = "<br/><br/>".join(m for _, m in parts)
+            face = faces[card, back] = "<br/><br/>".join(m for _, m in parts)
             width, height = _box(g, card, back)[:2]
             # Only whether a face fits at all matters here; its size is found when it is drawn.
             if not _fits_anyway(face, width, height) and _fit_size(face, width, height) is None:
@@ -413,6 +422,7 @@ def _render(doc: Document, options: Options) -> bytes:
     record_key(canvas, buildkey.key(doc, FORMATS["cards"], options))
     per_page = options.cards_per_page
     cite = _cite(content)
+    faces = _faces_of(doc)
 
     if not cards:  # still a valid, printable PDF: an empty one is not
         canvas.setFont(REGULAR, 12)
@@ -425,7 +435,7 @@ def _render(doc: Document, options: Options) -> bytes:
                 _crop_marks(canvas, g, page)
                 for index, card in enumerate(batch):
                     x, y = g.slot(index, back, options.duplex)
-                    _draw_card(canvas, g, x, y, card, back, deck, cite)
+                    _draw_card(canvas, g, x, y, card, back, deck, cite, faces)
                 canvas.showPage()
     except RenderError as error:
         raise RenderError(f"{doc.path}: {error}") from None
