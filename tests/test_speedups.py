@@ -122,6 +122,7 @@ def test_card_sheets_are_the_same_drawn_the_plain_way(monkeypatch, tmp_path, opt
         m.setattr(TTFont, "splitString", accel._split_string)
         m.setattr(widths, "install", lambda: None)
         m.setattr(paragraph, "stringWidth", widths._measure)
+        m.setattr(paragraph, "getAscentDescent", widths._extent)
         m.setattr(cards, "_faces_of", lambda doc: {})
         m.setattr(cards, "_draw", lambda para, canvas, x, y: para.drawOn(canvas, x, y))
         m.setattr(cards, "_fitted", lambda markup, width, height: _fitted_alone(cards, markup, width, height))
