@@ -11,12 +11,14 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from reportlab.lib import colors
 from reportlab.lib.rl_accel import sameFrag as _rl_same_frag
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Frame, paragraph
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from generator.load import load
 from generator.render import Options
-from generator.render.pdf import accel, doc as pdf_doc, explainer, frags, para, reuse, widths
+from generator.render.pdf import accel, doc as pdf_doc, explainer, frags, para, reuse, serial, widths
 from tests.conftest import CONTENT, ROOT
 
 
@@ -46,6 +48,16 @@ def plain_explainer(monkeypatch, path: Path, options: Options) -> bytes:
         m.setattr(pdf_doc.Explainer, "beforeDocument", every_pass_drawn)
         m.setattr(explainer.Mechanism, "_drawing", lambda self, stop: explainer.drawing(
             self.content, self.full, details=True, part=(self.start, stop)))
+
+        def reportlabs_contents(self, availWidth, availHeight):
+            size = TableOfContents.wrap(self, availWidth, availHeight)
+            self._table.splitInRow = 1
+            return size
+
+        m.setattr(pdf_doc.Contents, "wrap", reportlabs_contents)
+        m.setattr(serial, "install", lambda: None)
+        m.setattr(pdfdoc, "PDFName", serial._name)
+        m.setattr(pdfdoc, "pdfdocEnc", serial._encode)
         return explainer.render(load(path), options)
 
 
@@ -70,6 +82,21 @@ def test_a_diagram_split_over_pages_is_the_same_with_and_without_layout_shortcut
     fast = explainer.render(load(path), Options())
     assert plain_explainer(monkeypatch, path, Options()) == fast
     assert explainer.render(load(path), Options()) == fast
+
+
+@pytest.mark.parametrize("options", [Options(), Options(page_size="letter")])
+def test_a_contents_list_over_pages_is_the_same_with_and_without_layout_shortcuts(monkeypatch, tmp_path, options):
+    from tests.conftest import starter, write_content
+
+    data = starter()
+    # Enough sections for a contents list of two pages and more, whose numbers all move on when the
+    # second pass knows how long it is; headings of one, two and many lines, one taller than a page.
+    heading = "Autophagy and the sirtuins in ageing cells"
+    data["sections"] = [{"id": f"s{i}", "heading": heading * (i % 3) + f" {i}", "body": "Short."} for i in range(70)]
+    data["sections"][40]["heading"] = " ".join(["autophagy"] * 900)
+    path = write_content(tmp_path / "content", data)
+    fast = explainer.render(load(path), options)
+    assert plain_explainer(monkeypatch, path, options) == fast
 
 
 def test_card_sheets_are_the_same_when_built_after_check_and_alone():

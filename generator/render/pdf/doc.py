@@ -13,8 +13,9 @@ import datetime as dt
 import io
 
 from reportlab.pdfbase.pdfdoc import PDFInfo, PDFString
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, TableStyle
-from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.paragraph import Paragraph as RLParagraph
+from reportlab.platypus.tableofcontents import TableOfContents, drawPageNumbers
 
 from generator.render.pdf.blocks import Outlined
 from generator.render.pdf import reuse
@@ -75,12 +76,45 @@ class PageTotal(Flowable):
 
 class Contents(TableOfContents):
     """The contents list; an entry taller than a page (a very long heading) may split
-    across pages instead of stopping the layout."""
+    across pages instead of stopping the layout.
+
+    ReportLab's list writes each entry's page number into the entry's paragraph, as the
+    argument of the callback that draws the dots and the number, so every pass parses
+    and breaks every entry again.  Here the paragraph names its entry instead, and the
+    callback looks the number up: an entry keeps its paragraph, and its lines, from
+    pass to pass.  What is drawn is ReportLab's.
+    """
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self._paragraphs: dict[tuple, RLParagraph] = {}
 
     def wrap(self, availWidth, availHeight):
-        size = super().wrap(availWidth, availHeight)
+        entries = self._lastEntries or [(0, "Placeholder for table of contents", 0, None)]
+
+        def entry_end(canvas, kind, label):
+            level, _, page, key = entries[int(label)]
+            dot = " . " if 0 <= self.dotsMinLevel <= level else ""
+            if self.formatter:
+                page = self.formatter(page)
+            drawPageNumbers(canvas, self.getLevelStyle(level), [(page, key)], availWidth, availHeight, dot)
+
+        self.canv.setNamedCB("drawTOCEntryEnd", entry_end)
+        rows = []
+        for n, (level, text, _, key) in enumerate(entries):
+            style = self.getLevelStyle(level)
+            para = self._paragraphs.get((n, level, text, key, id(style)))
+            if para is None:
+                markup = f'<a href="#{key}">{text}</a>' if key else text
+                para = self._paragraphs[n, level, text, key, id(style)] = RLParagraph(
+                    f'{markup}<onDraw name="drawTOCEntryEnd" label="{n}"/>', style)
+            if style.spaceBefore:
+                rows.append([Spacer(1, style.spaceBefore)])
+            rows.append([para])
+        self._table = Table(rows, colWidths=(availWidth,), style=self.tableStyle)
+        self.width, self.height = self._table.wrapOn(self.canv, availWidth, availHeight)
         self._table.splitInRow = 1
-        return size
+        return self.width, self.height
 
 
 def contents() -> TableOfContents:

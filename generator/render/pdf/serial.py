@@ -1,0 +1,50 @@
+"""Faster writing of a finished PDF: its names and short strings encoded once each.
+
+When ReportLab writes a document, it encodes every dictionary key as a PDF
+name (a loop in Python over its characters) and every number and short string
+through its own text codec, again for every object: about a third of saving
+an explainer, for a few hundred distinct values.  Both are functions of their
+argument alone, so each distinct value is encoded once per process here.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from reportlab.pdfbase import pdfdoc
+
+_name = getattr(pdfdoc.PDFName, "original", pdfdoc.PDFName)
+_encode = getattr(pdfdoc.pdfdocEnc, "original", pdfdoc.pdfdocEnc)
+_LONGEST = 64  # longer strings are seldom written twice
+
+
+@lru_cache(maxsize=4096)
+def _known_name(data: str) -> str:
+    return _name(data)
+
+
+def _pdf_name(data, *rest):
+    if rest or data.__class__ is not str or len(data) > _LONGEST:
+        return _name(data, *rest)
+    return _known_name(data)
+
+
+@lru_cache(maxsize=4096)
+def _known_encoding(text: str) -> bytes:
+    return _encode(text)
+
+
+def _pdfdoc_encode(x):
+    if x.__class__ is not str or len(x) > _LONGEST:
+        return _encode(x)
+    return _known_encoding(x)
+
+
+_pdf_name.original = _name
+_pdfdoc_encode.original = _encode
+
+
+def install() -> None:
+    """Encode each name and short string once in every document of this process (idempotent)."""
+    pdfdoc.PDFName = _pdf_name
+    pdfdoc.pdfdocEnc = _pdfdoc_encode
