@@ -14,9 +14,7 @@ The checks read text only; nothing here renders anything.
 from __future__ import annotations
 
 import difflib
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -305,47 +303,98 @@ def _note_rules(content: Content):
 def _duplicates(items: list[Item]):
     # Only cards with the same answer can be near-duplicates, so group by answer first.  Within a
     # group of many cards (a deck of generated cards, or many asking for "NAD+"), comparing each
-    # prompt with every earlier one grows with the square of the group: a prompt is compared only
-    # with those that share one of its rarer words (two prompts similar enough always share one
-    # of the first |P| - ceil(s |P|) + 1 words of each, taken rarest first: prefix filtering),
-    # and prompts are compared as bit sets.
-    entries = []
+    # prompt with every earlier one, one at a time, grows with the square of the group.  Instead
+    # the group's earlier cards are counted all at once: each prompt word keeps a bit set of the
+    # cards whose prompts have it, and adding those sets up for a new prompt's words (bit-sliced
+    # counters: plane k holds bit k of every card's count) gives, for every earlier card, the
+    # number of words it shares with the new one.
+    groups: dict[frozenset, _Group] = {}
+    pairs: set[tuple[str, str]] = set()  # one warning per pair of notes, not per card
     for item in items:
         answer = frozenset(content_words(item.answer))
-        if answer:
-            entries.append((item, answer, frozenset(content_words(item.prompt))))
-    counts = Counter(stem for _, _, prompt in entries for stem in prompt)
-    rank = {stem: n for n, stem in enumerate(sorted(counts, key=lambda stem: (counts[stem], stem)))}
-    groups: dict[frozenset, tuple[list, dict, dict]] = {}  # answer -> (cards, word -> bit, rare word -> cards)
-    pairs: set[tuple[str, str]] = set()  # one warning per pair of notes, not per card
-    for item, answer, prompt in entries:
-        group, bits, index = groups.setdefault(answer, ([], {}, {}))
-        mask = 0
-        for stem in prompt:
-            mask |= 1 << bits.setdefault(stem, len(bits))
+        if not answer:
+            continue
+        prompt = frozenset(content_words(item.prompt))
+        group = groups.get(answer)
+        if group is None:
+            group = groups[answer] = _Group()
         size = len(prompt)
-        # The fewest shared words a similar prompt can have (a hair less: float rounding).
-        least = max(1, math.ceil(NEAR_DUPLICATE_SIMILARITY * size - 1e-9))
-        rare = sorted(prompt, key=rank.__getitem__)[:size - least + 1]
-        candidates = 0  # bit n: the group's card n shares a rare word
-        for stem in rare:
-            candidates |= index.get(stem, 0)
-        while candidates:  # earliest card first
-            low = candidates & -candidates
-            candidates ^= low
-            other, other_mask, other_size = group[low.bit_length() - 1]
-            if other.note == item.note or "near-duplicate" in other.allow:  # either card may say the pair is meant
-                continue
-            shared = (mask & other_mask).bit_count()
-            if shared / (size + other_size - shared) >= NEAR_DUPLICATE_SIMILARITY \
-                    and (item.note, other.note) not in pairs:
+        similar = 0
+        if size and group.cards:
+            planes: list[int] = []
+            for stem in prompt:
+                carry = group.having.get(stem, 0)
+                for k, plane in enumerate(planes):
+                    if not carry:
+                        break
+                    planes[k], carry = plane ^ carry, plane & carry
+                if carry:
+                    planes.append(carry)
+            everyone = (1 << len(group.cards)) - 1
+            at_least: dict[int, int] = {}
+            for other_size, members in group.sized.items():
+                least = _least_shared(size, other_size)
+                if least not in at_least:
+                    at_least[least] = _count_at_least(planes, least, everyone)
+                similar |= members & at_least[least]
+            # Either card may say the pair is meant; a note's own cards are not duplicates.
+            similar &= ~(group.allowing | group.notes.get(item.note, 0))
+        while similar:  # earliest card first
+            low = similar & -similar
+            similar ^= low
+            other = group.cards[low.bit_length() - 1]
+            if (item.note, other.note) not in pairs:
                 pairs.add((item.note, other.note))
                 yield item.where, item.note, "near-duplicate", \
                     f"asks for {_short(item.answer)!r} much as {other.where}{_of(other.label)} does"
                 break
-        for stem in rare:
-            index[stem] = index.get(stem, 0) | 1 << len(group)
-        group.append((item, mask, size))
+        group.add(item, prompt)
+
+
+class _Group:
+    """The cards so far with one answer, as bit sets: bit n stands for the group's card n."""
+
+    def __init__(self):
+        self.cards: list[Item] = []
+        self.having: dict[str, int] = {}  # prompt word -> the cards whose prompts have it
+        self.sized: dict[int, int] = {}  # number of prompt words -> the cards with that many
+        self.notes: dict[str, int] = {}  # note -> its cards
+        self.allowing = 0  # the cards that allow near-duplicates
+
+    def add(self, item: Item, prompt: frozenset) -> None:
+        bit = 1 << len(self.cards)
+        self.cards.append(item)
+        for stem in prompt:
+            self.having[stem] = self.having.get(stem, 0) | bit
+        if prompt:  # an empty prompt is like no other
+            self.sized[len(prompt)] = self.sized.get(len(prompt), 0) | bit
+        self.notes[item.note] = self.notes.get(item.note, 0) | bit
+        if "near-duplicate" in item.allow:
+            self.allowing |= bit
+
+
+@lru_cache(maxsize=4096)
+def _least_shared(size: int, other_size: int) -> int:
+    """The fewest shared words that make prompts of these sizes near-duplicates (more than
+    either has: never); the similarity grows with the words shared."""
+    for shared in range(1, min(size, other_size) + 1):
+        if shared / (size + other_size - shared) >= NEAR_DUPLICATE_SIMILARITY:
+            return shared
+    return min(size, other_size) + 1
+
+
+def _count_at_least(planes: list[int], least: int, everyone: int) -> int:
+    """The cards whose count, held bit-sliced in ``planes`` (plane k: bit k), is at least ``least``."""
+    if least >> len(planes):
+        return 0  # more than any count the planes can hold
+    above, equal = 0, everyone
+    for k in range(len(planes) - 1, -1, -1):
+        if least >> k & 1:
+            equal &= planes[k]
+        else:
+            above |= equal & planes[k]
+            equal &= ~planes[k]
+    return above | equal
 
 
 def _of(label: str) -> str:
