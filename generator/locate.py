@@ -18,6 +18,9 @@ _HEADER = re.compile(rf"\s*(\[\[?)\s*({_BARE})\s*(\]\]?)\s*(?:#.*)?$")
 _KEY = re.compile(rf"\s*({_BARE})\s*=")
 # "cards[3](id=x).refs[0]" -> table "cards", index 3, key "refs"
 _PATH = re.compile(rf"^({_BARE})(?:\[(\d+)\])?(?:\(id=[^)]*\))?(?:\.({_BARE}))?")
+_TOKEN = re.compile(r"[#\"'\[\]{}]")
+# A basic string closed on its line; a backslash takes the character after it.
+_BASIC_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 
 
 def _logical_lines(text: str):
@@ -46,22 +49,29 @@ def _logical_lines(text: str):
                     i += 1
                 quote = ""
                 continue
+            # Only quotes, comments and brackets matter: the text between them is skipped whole.
+            token = _TOKEN.search(line, i)
+            if token is None:
+                break
+            i = token.start()
             c = line[i]
             if c == "#":
                 break
             if line.startswith('"""', i) or line.startswith("'''", i):
                 quote = line[i:i + 3]
                 i += 3
-            elif c in "\"'":
-                end = i + 1
-                while end < n and line[end] != c:
-                    end += 2 if c == '"' and line[end] == "\\" else 1
+            elif c == '"':
+                string = _BASIC_STRING.match(line, i)
+                if string is None:  # not closed on this line: the rest of it is the string's
+                    break
+                i = string.end()
+            elif c == "'":
+                end = line.find("'", i + 1)
+                if end < 0:
+                    break
                 i = end + 1
             else:
-                if c in "[{":
-                    depth += 1
-                elif c in "]}":
-                    depth = max(0, depth - 1)
+                depth = depth + 1 if c in "[{" else max(0, depth - 1)
                 i += 1
 
 

@@ -361,6 +361,20 @@ def test_near_duplicates_are_found_as_comparing_every_pair_finds_them(cards):
     assert list(cardrules._duplicates(items)) == list(_near_duplicates_pairwise(items))
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.lists(st.sampled_from(
+    [f"word{n}" for n in range(24)] + "the of which Complex I".split()), max_size=30),
+    st.sampled_from(["NAD+", "SIRT1"]), st.integers(0, 9)), max_size=120))
+def test_near_duplicates_among_long_prompts_in_large_groups_are_found_as_comparing_every_pair_finds_them(cards):
+    # Long prompts share up to two dozen words: counts that need five bits.
+    from generator import cardrules
+
+    items = [cardrules.Item(f"cards[{note}]", f"n{note}", f"card {i}", "basic", " ".join(prompt), answer,
+                            frozenset(["near-duplicate"] if allow == 0 else []))
+             for i, (note, prompt, answer, allow) in enumerate(cards)]
+    assert list(cardrules._duplicates(items)) == list(_near_duplicates_pairwise(items))
+
+
 def test_near_duplicates_of_a_generated_deck_are_found_as_comparing_every_pair_finds_them(tmp_path):
     import sys
 
@@ -568,3 +582,69 @@ def test_build_keys_follow_every_content_change(tmp_path):
                 model.dump_json(doc.content, exclude=set(fmt.ignores))
     assert buildkey.key(load(CONTENT), FORMATS["anki"], Options()) != buildkey.key(load(other), FORMATS["anki"],
                                                                                      Options())
+
+
+def _logical_lines_char_by_char(text: str):
+    """Line numbers' scan as first written: every character of a value read one at a time."""
+    from generator.locate import _HEADER, _KEY, _escaped
+
+    depth, quote = 0, ""
+    for number, line in enumerate(text.split("\n"), 1):
+        i, n = 0, len(line)
+        if not quote and depth == 0:
+            yield number, line
+            if _HEADER.match(line):
+                continue
+            key = _KEY.match(line)
+            i = key.end() if key else n
+        while i < n:
+            if quote:
+                end = line.find(quote, i)
+                while end > 0 and quote == '"""' and _escaped(line, end):
+                    end = line.find(quote, end + 1)
+                if end < 0:
+                    break
+                i = end + 3
+                while i < n and line[i] == quote[0]:
+                    i += 1
+                quote = ""
+                continue
+            c = line[i]
+            if c == "#":
+                break
+            if line.startswith('"""', i) or line.startswith("'''", i):
+                quote = line[i:i + 3]
+                i += 3
+            elif c in "\"'":
+                end = i + 1
+                while end < n and line[end] != c:
+                    end += 2 if c == '"' and line[end] == "\\" else 1
+                i = end + 1
+            else:
+                if c in "[{":
+                    depth += 1
+                elif c in "]}":
+                    depth = max(0, depth - 1)
+                i += 1
+
+
+_SCANNED = st.sampled_from(['"', "'", '"""', "'''", "\\", "\\\\", "#", "[", "]", "{", "}", "[[cards]]", "x", " ",
+                            "\r", "\\\"", "é", "=", "\n"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["key = ", "a=", "", " [table]", "[[cards]]"]),
+                          st.lists(_SCANNED, max_size=12).map("".join)), max_size=8)
+       .map(lambda lines: "\n".join(key + value for key, value in lines)))
+def test_line_numbers_scan_the_text_as_reading_every_character_does(text):
+    from generator.locate import _logical_lines
+
+    assert list(_logical_lines(text)) == list(_logical_lines_char_by_char(text))
+
+
+def test_line_numbers_scan_content_files_as_reading_every_character_does():
+    from generator.locate import _logical_lines
+
+    for path in [CONTENT, *sorted((ROOT / "tests" / "fixtures").glob("*.toml"))]:
+        text = path.read_text(encoding="utf-8")
+        assert list(_logical_lines(text)) == list(_logical_lines_char_by_char(text)), path
