@@ -12,7 +12,7 @@ from generator.errors import ContentError, OutputError, Problem, StudygenError
 from generator.load import load_all, locate
 from generator.model import Document
 from generator.render import FORMATS, Format, Options, check, source_date_epoch
-from generator.render.settled import freeze_for_good
+from generator.render.settled import freeze_for_good, settled
 from generator.staging import Staging, check_targets
 from generator.study import study_cards
 
@@ -78,10 +78,11 @@ def up_to_date(jobs: Iterable[Job], options: Options) -> dict[Path, bytes]:
 def check_all(pairs: Iterable[tuple[Document, Format]], options: Options) -> None:
     """Every format's own checks on each document, all problems reported together (exit 1)."""
     problems: dict[Path, list[Problem]] = {}
-    for doc, fmt in pairs:
-        found = check(doc, fmt, options)
-        if found:
-            problems.setdefault(doc.path, []).extend(found)
+    with settled():  # the loaded content is not walked again by the cycle collector
+        for doc, fmt in pairs:
+            found = check(doc, fmt, options)
+            if found:
+                problems.setdefault(doc.path, []).extend(found)
     if problems:
         raise ContentError({path: locate(path, found) for path, found in problems.items()})
 

@@ -208,23 +208,25 @@ def _plain(text: str) -> str:
 def _cloze_sides(text: str, number: int) -> tuple[str, str]:
     """The prompt (that deletion blanked, the others shown) and the deleted text."""
     answers: list[str] = []
-
-    def walk(nodes) -> str:
-        out = []
-        for node in nodes:
-            if isinstance(node, inline.Cloze) and node.number == number:
-                answers.append(inline.plain(node.children))
-                out.append(" [...] ")
-            elif isinstance(node, inline.Text):
-                out.append(node.text)
-            elif isinstance(node, inline.Cite):
-                out.append("")
-            else:
-                out.append(walk(node.children))
-        return "".join(out)
-
-    prompt = walk(inline.parse(text, cloze=True))
+    prompt = _blanked(inline.parse(text, cloze=True), number, answers)
     return " ".join(prompt.split()), " … ".join(" ".join(a.split()) for a in answers)
+
+
+def _blanked(nodes, number: int, answers: list[str]) -> str:
+    """The text of ``nodes`` with deletion ``number`` blanked; its answers added to ``answers``.
+    (A module function: a nested function calling itself is a reference cycle left behind.)"""
+    out = []
+    for node in nodes:
+        if isinstance(node, inline.Cloze) and node.number == number:
+            answers.append(inline.plain(node.children))
+            out.append(" [...] ")
+        elif isinstance(node, inline.Text):
+            out.append(node.text)
+        elif isinstance(node, inline.Cite):
+            out.append("")
+        else:
+            out.append(_blanked(node.children, number, answers))
+    return "".join(out)
 
 
 def _items(content: Content) -> list[Item]:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from generator import cardrules, identity, inline, model, textcheck, validate
+from generator import cardrules, collector, identity, inline, model, textcheck, validate
 from generator.errors import ContentError, Problem
 from generator.locate import Locator
 from generator.model import ClozeCard, Content, Document
@@ -52,6 +52,11 @@ def load_all(paths: Iterable[Path], loaded: Callable[[Document], None] | None = 
 
 
 def load(path: Path) -> Document:
+    with collector.paused():  # what loading makes lives on: nothing for the collector to find
+        return _load(path)
+
+
+def _load(path: Path) -> Document:
     text = _read_text(path)
     try:
         raw = _clean(_parse_toml(path, text))

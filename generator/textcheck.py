@@ -118,6 +118,45 @@ def _star_context(unit: str) -> str:
     return ("…" if start else "") + unit[start:at + 24] + ("…" if at + 24 < len(unit) else "")
 
 
+def _walk(nodes, deletion: inline.Cloze | None, in_span: bool, markup: Markup, errors: list[str],
+          markers: list[str]) -> bool:
+    """Add the errors and literal markers of ``nodes``; whether a deletion was written but is not one.
+
+    A module function rather than a closure: a nested function that calls itself is a reference
+    cycle, left for the cycle collector after every field."""
+    malformed = False
+    for node in nodes:
+        if isinstance(node, inline.Text):
+            for m in _LOOKALIKE.finditer(node.text):
+                errors.append(_lookalike(node.text, m, markup.cloze))
+                malformed = True
+            if deletion is not None and in_span and "::" in node.text:
+                errors.append(
+                    f"'::' inside markup in the deletion {inline.unparse((deletion,))!r}: Anki splits "
+                    "a deletion at its first '::' (answer::hint) even inside markup, so the card "
+                    "would read differently in Anki; keep '::' out of the answer, or close the "
+                    "markup before the hint ({{c1::*answer*::hint}})")
+            markers.extend(_literal_markers(node.text))
+        elif isinstance(node, inline.Cloze):
+            shown = repr(inline.unparse((node,)))
+            if deletion is not None:
+                errors.append(f"a deletion inside another deletion, {shown}: "
+                              "Anki would not make its card")
+            if not inline.plain(node.children).strip():
+                errors.append(f"the deletion {shown} is empty: Anki would ask for nothing")
+            if node.hint is not None:
+                if not node.hint.strip():
+                    errors.append(f"the deletion {shown} has an empty hint (Anki shows '[]'); "
+                                  "write a hint after '::' or remove the '::'")
+                if _LOOKALIKE.search(node.hint):
+                    errors.append(f"a deletion inside another deletion (in the hint of {shown}): "
+                                  "Anki would not make its card")
+            malformed |= _walk(node.children, node, False, markup, errors, markers)
+        elif isinstance(node, inline.Span):
+            malformed |= _walk(node.children, deletion, True, markup, errors, markers)
+    return malformed
+
+
 @lru_cache(maxsize=8192)  # watch reloads content after every edit; most fields are unchanged
 def check_text(text: str, markup: Markup) -> tuple[list[str], list[str]]:
     """(errors, warnings) of one field's text (the lists are shared: not to be changed)."""
@@ -129,40 +168,7 @@ def check_text(text: str, markup: Markup) -> tuple[list[str], list[str]]:
         tree = inline.parse(unit, markup.cloze)
         numbers |= inline.cloze_numbers(tree)
         markers: list[str] = []
-
-        def walk(nodes, deletion: inline.Cloze | None, in_span: bool) -> None:
-            nonlocal malformed
-            for node in nodes:
-                if isinstance(node, inline.Text):
-                    for m in _LOOKALIKE.finditer(node.text):
-                        errors.append(_lookalike(node.text, m, markup.cloze))
-                        malformed = True
-                    if deletion is not None and in_span and "::" in node.text:
-                        errors.append(
-                            f"'::' inside markup in the deletion {inline.unparse((deletion,))!r}: Anki splits "
-                            "a deletion at its first '::' (answer::hint) even inside markup, so the card "
-                            "would read differently in Anki; keep '::' out of the answer, or close the "
-                            "markup before the hint ({{c1::*answer*::hint}})")
-                    markers.extend(_literal_markers(node.text))
-                elif isinstance(node, inline.Cloze):
-                    shown = repr(inline.unparse((node,)))
-                    if deletion is not None:
-                        errors.append(f"a deletion inside another deletion, {shown}: "
-                                      "Anki would not make its card")
-                    if not inline.plain(node.children).strip():
-                        errors.append(f"the deletion {shown} is empty: Anki would ask for nothing")
-                    if node.hint is not None:
-                        if not node.hint.strip():
-                            errors.append(f"the deletion {shown} has an empty hint (Anki shows '[]'); "
-                                          "write a hint after '::' or remove the '::'")
-                        if _LOOKALIKE.search(node.hint):
-                            errors.append(f"a deletion inside another deletion (in the hint of {shown}): "
-                                          "Anki would not make its card")
-                    walk(node.children, node, False)
-                elif isinstance(node, inline.Span):
-                    walk(node.children, deletion, True)
-
-        walk(tree, None, False)
+        malformed |= _walk(tree, None, False, markup, errors, markers)
         if markers:
             kinds = ", ".join(f"'{k}'" for k in dict.fromkeys(markers))
             warnings.append(f"unmatched {kinds} in {_star_context(unit)!r} prints as typed; "

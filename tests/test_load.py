@@ -112,3 +112,33 @@ def test_load_all_collects_every_file_and_duplicate_slugs(tmp_path):
     lines = info.value.lines()
     assert any(str(bad) in line and "empty" in line for line in lines)
     assert any(str(twin) in line and "slug 'nmn-autophagy' is already used" in line for line in lines)
+
+
+def test_loading_leaves_no_reference_cycles_and_the_collector_on(tmp_path):
+    # The cycle collector is paused while a file loads (generator.collector): whatever
+    # loading leaves in cycles would pile up until it runs again.
+    import gc
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    import workloads
+
+    paths = [CONTENT, Path(__file__).parent / "fixtures" / "hostile.toml",
+             workloads.generated(tmp_path, "cycles", cards=60, terms=10)]
+    load(CONTENT)  # caches of the process filled first: what a load adds to them is not garbage
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        for path in paths:
+            load(path)
+            assert gc.collect() == 0, path
+    finally:
+        if was:
+            gc.enable()
+    assert gc.isenabled() == was
+    load(CONTENT)
+    assert gc.isenabled() == was
+    with pytest.raises(ContentError):
+        load(tmp_path / "missing.toml")
+    assert gc.isenabled() == was
