@@ -161,10 +161,10 @@ def content_words(text: str, parts: bool = False) -> tuple[str, ...]:
 
     With ``parts``, the parts of hyphenated words count too ("spindle-shaped" shows "spindle").
     """
-    found = [w for w in words(text) if ROMAN.match(w) or w.lower() not in FUNCTION_WORDS]
+    found = [w for w in words(text) if w.lower() not in FUNCTION_WORDS or ROMAN.match(w)]
     if parts:
         found += [part for w in found if "-" in w for part in w.split("-") if part.lower() not in FUNCTION_WORDS]
-    return tuple(stem(w) for w in found)
+    return tuple(map(stem, found))
 
 
 def _same(a: str, b: str) -> bool:
@@ -191,11 +191,19 @@ def _near(stems: frozenset) -> frozenset:
 def _acronym_in(acronym: str, text: str) -> bool:
     """"NR" is named in a text that says "nicotinamide riboside": consecutive words, their initials."""
     letters = acronym.lower()
+    if len(letters) < 2:
+        return False
+    initials, spelled_out = _spelled(text)
+    return any(all(spelled_out[i:i + len(letters)]) and "".join(initials[i:i + len(letters)]).lower() == letters
+               for i in range(len(initials) - len(letters) + 1))
+
+
+@lru_cache(maxsize=1024)
+def _spelled(text: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """The initial of each word of letters in ``text``, and whether the word may stand for one
+    letter of an acronym (three letters or more, not itself in capitals)."""
     spelled = re.findall(r"[^\W\d_]+", text)
-    return len(letters) >= 2 and any(
-        all(len(w) >= 3 and not w.isupper() for w in spelled[i:i + len(letters)])
-        and "".join(w[0] for w in spelled[i:i + len(letters)]).lower() == letters
-        for i in range(len(spelled) - len(letters) + 1))
+    return tuple(w[0] for w in spelled), tuple(len(w) >= 3 and not w.isupper() for w in spelled)
 
 
 # ---------------------------------------------------------------- items
@@ -452,9 +460,17 @@ def _given_away(prompt: str, answer: str) -> bool:
     if not wanted:
         return False
     have = frozenset(content_words(prompt, parts=True))
-    originals = {stem(w): w for w in words(answer)}
-    shown = sum(1 for w in wanted if _contains(have, w)
-                or (originals.get(w, "").isupper() and _acronym_in(originals[w], prompt)))
+    near = _near(have)
+    originals = None  # the answer's words by stem, read only when a word is not in the prompt
+    shown = 0
+    for w in wanted:
+        if w in near or (len(w) >= 6 and w[:-1] in have) or (len(w) >= 7 and w[:-2] in have):  # _contains
+            shown += 1
+            continue
+        if originals is None:
+            originals = {stem(word): word for word in words(answer)}
+        if originals.get(w, "").isupper() and _acronym_in(originals[w], prompt):
+            shown += 1
     return shown / len(wanted) >= GIVEAWAY_SHARE
 
 

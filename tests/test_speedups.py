@@ -648,3 +648,39 @@ def test_line_numbers_scan_content_files_as_reading_every_character_does():
     for path in [CONTENT, *sorted((ROOT / "tests" / "fixtures").glob("*.toml"))]:
         text = path.read_text(encoding="utf-8")
         assert list(_logical_lines(text)) == list(_logical_lines_char_by_char(text)), path
+
+
+def _given_away_as_first_written(prompt: str, answer: str) -> bool:
+    import re
+
+    from generator.cardrules import GIVEAWAY_SHARE, _contains, content_words, stem, words
+
+    def acronym_in(acronym: str, text: str) -> bool:
+        letters = acronym.lower()
+        spelled = re.findall(r"[^\W\d_]+", text)
+        return len(letters) >= 2 and any(
+            all(len(w) >= 3 and not w.isupper() for w in spelled[i:i + len(letters)])
+            and "".join(w[0] for w in spelled[i:i + len(letters)]).lower() == letters
+            for i in range(len(spelled) - len(letters) + 1))
+
+    wanted = list(dict.fromkeys(content_words(answer)))
+    if not wanted:
+        return False
+    have = frozenset(content_words(prompt, parts=True))
+    originals = {stem(w): w for w in words(answer)}
+    shown = sum(1 for w in wanted if _contains(have, w)
+                or (originals.get(w, "").isupper() and acronym_in(originals[w], prompt)))
+    return shown / len(wanted) >= GIVEAWAY_SHARE
+
+
+_GIVEAWAY_WORDS = st.sampled_from(
+    "NR nicotinamide riboside NAD+ Nicotinamide adenine dinucleotide Complex I II the of which controlled control "
+    "controller lysosomes lysosome spindle-shaped spindle cells ΣΑ Σigma Alpha İstanbul NIR ar what is".split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_GIVEAWAY_WORDS, max_size=10).map(" ".join), st.lists(_GIVEAWAY_WORDS, max_size=5).map(" ".join))
+def test_a_giveaway_is_found_as_first_written(prompt, answer):
+    from generator.cardrules import _given_away
+
+    assert _given_away(prompt, answer) == _given_away_as_first_written(prompt, answer)
