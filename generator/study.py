@@ -45,23 +45,35 @@ class StudyCard:
         return self.note if self.single else f"{self.note} #{self.ordinal}"
 
 
-def source_line(content: Content, card: BasicCard | ClozeCard) -> str:
+def source_line(content: Content, card: BasicCard | ClozeCard, lookups: tuple | None = None) -> str:
     """The back's source in one short line: the grading of the article's claim and the
-    short references, as the deck's back shows them; the section when there is neither."""
+    short references, as the deck's back shows them; the section when there is neither.
+    ``lookups``: ``_lookups(content)``, made once for many cards."""
+    claims, shorts, headings = lookups or _lookups(content)
     parts = []
     refs = list(card.refs)
     if card.claim:
-        claim = next(c for c in content.claims if c.id == card.claim)
+        claim = claims[card.claim]
         parts.append(f"The article's claim: {claim.verdict}. "
                      f"Evidence: {EVIDENCE_WORDS.get(claim.evidence, claim.evidence)}.")
         refs += [r for r in claim.refs if r not in refs]
-    by_id = {r.id: r for r in content.references}
     if refs:
-        parts.append("; ".join(by_id[r].short for r in dict.fromkeys(refs) if r in by_id))
+        parts.append("; ".join(shorts[r] for r in dict.fromkeys(refs) if r in shorts))
     if not parts and card.section:
-        heading = next(s.heading for s in content.sections if s.id == card.section)
-        parts.append(f"From “{inline.plain(inline.parse(heading))}”")
+        parts.append(f"From “{inline.plain(inline.parse(headings[card.section]))}”")
     return " ".join(parts)
+
+
+def _lookups(content: Content) -> tuple[dict, dict, dict]:
+    """What each card's source line looks up, made once (each card looked through every claim,
+    reference and section): claims by id, short citations by reference id, section headings by id."""
+    claims: dict = {}
+    headings: dict = {}
+    for claim in content.claims:
+        claims.setdefault(claim.id, claim)  # the first of an id, as a search from the start finds it
+    for section in content.sections:
+        headings.setdefault(section.id, section.heading)
+    return claims, {r.id: r.short for r in content.references}, headings
 
 
 def study_cards(content: Content) -> list[StudyCard]:
@@ -73,8 +85,9 @@ def study_cards(content: Content) -> list[StudyCard]:
 @per_content
 def _study_cards(content: Content) -> list[StudyCard]:
     out: list[StudyCard] = []
+    lookups = _lookups(content)
     for card in content.cards:
-        source = source_line(content, card)
+        source = source_line(content, card, lookups)
         if isinstance(card, ClozeCard):
             numbers = sorted(prose.cloze_numbers(card.text))
             out += [StudyCard(card.id, "cloze", n, card.text, card.text, cloze=n, extra=card.extra,
