@@ -94,6 +94,26 @@ def test_parser_never_raises_and_keeps_all_text(s, cloze):
             assert ch in visible
 
 
+def _texts_are_whole(nodes) -> bool:
+    """No empty text and no two texts side by side, at every depth."""
+    for before, node in zip((None,) + tuple(nodes), nodes):
+        if isinstance(node, inline.Text) and (not node.text or isinstance(before, inline.Text)):
+            return False
+        if isinstance(node, (inline.Span, inline.Cloze)) and not _texts_are_whole(node.children):
+            return False
+    return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["*", "**", "***", "^{", "_{", "}", "}}", "{{c1::", "{{c2::", "::", "[@a]", "[@",
+                                 "a", " ", "x*", " *", "\n"]), max_size=14).map("".join), st.booleans())
+def test_each_run_of_text_is_one_text_node(s, cloze):
+    # Renderers and the checks read a run of text as one node (a look-alike deletion or a
+    # marker split over two nodes would go unseen).
+    tree = inline.parse(s, cloze)
+    assert _texts_are_whole(tree) and inline.unparse(tree) == s
+
+
 def test_blocks_paragraphs_and_lists():
     from generator.prose import ListBlock, Paragraph, blocks
     assert blocks("One\nline.\n \t \nTwo.") == (Paragraph("One line."), Paragraph("Two."))
