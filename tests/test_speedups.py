@@ -684,3 +684,13 @@ def test_a_giveaway_is_found_as_first_written(prompt, answer):
     from generator.cardrules import _given_away
 
     assert _given_away(prompt, answer) == _given_away_as_first_written(prompt, answer)
+
+
+def test_the_card_bound_gives_up_on_exactly_the_white_space_it_does_not_model():
+    # Every code point: one pattern search per forced line instead of a test of each character.
+    from generator.render.pdf.fitting import _BREAK_AT, _OTHER_SPACE
+
+    for code in range(0x110000):
+        c = chr(code)
+        modelled = bool(_BREAK_AT.fullmatch(c)) or c == "\u00a0"
+        assert bool(_OTHER_SPACE.search(c)) == (c.isspace() and not modelled), hex(code)

@@ -68,7 +68,7 @@ def in_paragraph(markup: str, style) -> list[Drawn]:
     Empty when every face has a glyph for every character of the markup itself (and it
     names no character by an entity): then nothing it draws can print as a box, which is
     all this is asked about, and the markup need not be parsed."""
-    if "&" not in markup and all(c in _covered_by_all() or c.isspace() for c in set(markup)):
+    if "&" not in markup and all(c.isspace() for c in set(markup).difference(_covered_by_all())):
         return []
     from generator.render.pdf.frags import fragments
 
