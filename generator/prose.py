@@ -54,7 +54,7 @@ def _item(line: str) -> tuple[bool, int, str] | None:
     return None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)  # as many as inline.parse keeps: the checks and the renderers read each field again
 def blocks(text: str) -> tuple[Block, ...]:
     """The paragraphs and lists of ``text``, in order; never raises, never drops text."""
     out: list[Block] = []

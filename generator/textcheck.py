@@ -23,6 +23,7 @@ from generator.model import Content, Entry, Markup, markups
 # a single brace needs the number, so set notation such as "{c: c > 0}" stays text.
 _LOOKALIKE = re.compile(r"\{[\s{]*\{\s*c\s*(\d*)\s*:|\{\s*c\s*(\d+)\s*:", re.IGNORECASE)
 _OPENER = re.compile(r"\{\{c[1-9][0-9]{0,2}::")
+_MARKER = re.compile(r"\*+|[\^_]\{")
 _QUOTE = 48  # characters of context quoted in a message
 
 
@@ -99,8 +100,10 @@ def _lookalike(text: str, m: re.Match, cloze: bool) -> str:
 
 def _literal_markers(text: str) -> list[str]:
     """Markers left as text; a run of stars standing alone between spaces ("5 * 3") is meant."""
-    found = []
-    for m in re.finditer(r"\*+|[\^_]\{", text):
+    found: list[str] = []
+    if "*" not in text and "{" not in text:  # no marker can be there: most text
+        return found
+    for m in _MARKER.finditer(text):
         if m.group(0).startswith("*"):
             before = text[m.start() - 1] if m.start() else " "
             after = text[m.end()] if m.end() < len(text) else " "
@@ -127,9 +130,10 @@ def _walk(nodes, deletion: inline.Cloze | None, in_span: bool, markup: Markup, e
     malformed = False
     for node in nodes:
         if isinstance(node, inline.Text):
-            for m in _LOOKALIKE.finditer(node.text):
-                errors.append(_lookalike(node.text, m, markup.cloze))
-                malformed = True
+            if "{" in node.text:  # every look-alike has one
+                for m in _LOOKALIKE.finditer(node.text):
+                    errors.append(_lookalike(node.text, m, markup.cloze))
+                    malformed = True
             if deletion is not None and in_span and "::" in node.text:
                 errors.append(
                     f"'::' inside markup in the deletion {inline.unparse((deletion,))!r}: Anki splits "
