@@ -214,10 +214,14 @@ def check(obj: Context, content: tuple[Path, ...], strict: bool, out_dir: Path |
     fonts' characters and whether each card fits its printed card; with
     ``-o``, also what the deck in that directory means for this one.
     """
+    from generator import collector
     from generator.build import check_all, compare_with_previous
     from generator.coverage import uncovered
     from generator.readability import reading_ease
 
+    # What check makes lives until it ends, with next to no reference cycles: nothing for the
+    # cycle collector to walk (it would walk the loaded content again and again).
+    click.get_current_context().with_resource(collector.paused())
     options = _options(formats, page_size, cards_per_page, duplex)
     docs = _load(obj, content)
     _guard(obj, lambda: check_all([(doc, FORMATS[name]) for doc in docs
