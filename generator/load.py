@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from generator import cardrules, collector, identity, inline, model, textcheck, validate
+from generator import cardrules, collector, identity, inline, model, textcheck, tomlfast, validate
 from generator.errors import ContentError, Problem
 from generator.locate import Locator
 from generator.model import ClozeCard, Content, Document
@@ -123,6 +123,9 @@ _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 
 
 def _parse_toml(path: Path, text: str) -> dict[str, Any]:
+    quick = tomlfast.loads(text)  # the plain TOML content files are written in; None: tomllib reads it
+    if quick is not None:
+        return quick
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 from reportlab.lib import colors
 from reportlab.lib.rl_accel import sameFrag as _rl_same_frag
 from reportlab.pdfbase import pdfdoc
@@ -238,7 +238,7 @@ def _words() -> list[str]:
 @pytest.mark.parametrize("lang", ["en_GB", "en_US", "de_DE", "hu_HU", "nl_NL", "fr", "ru_RU", "el_GR"])
 def test_the_lazily_read_dictionary_hyphenates_as_pyphen_does(lang):
     import pyphen
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import example, given, settings, strategies as st
 
     from generator.render.pdf import hyphen
 
@@ -694,3 +694,65 @@ def test_the_card_bound_gives_up_on_exactly_the_white_space_it_does_not_model():
         c = chr(code)
         modelled = bool(_BREAK_AT.fullmatch(c)) or c == "\u00a0"
         assert bool(_OTHER_SPACE.search(c)) == (c.isspace() and not modelled), hex(code)
+
+
+def _typed(value):
+    """A value with the type of every leaf, so that True and 1 differ."""
+    if isinstance(value, dict):
+        return {key: _typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    return type(value).__name__, value
+
+
+_TOML_VALUES = st.one_of(
+    st.sampled_from(["true", "false", "0", "-0", "01", "+1", "1_000", "12345678901234567890", "2026-11-25",
+                     "2026-02-30", "2026-11-25T10:00:00", "2026-11-25 10:00:00", "1.5", "inf", "[]", "[ ]",
+                     '["a", "b",]', '["a" "b"]', "[1, 2]", '["a",\n"b"]', '"""\nx\n"""', '"""a""""', '"""a\\\nb"""',
+                     '"""', "'lit'", "'''x'''", '"\\u00e9"', '"\\ud800"', '"\\e"', '"\\U0001F642"', '"\\x41"',
+                     '"a" # c', '"a" x', "truex", "{a = 1}", '"\\\\"', '["\\n", "x\\"y"]']),
+    st.lists(st.sampled_from(list('ab "\'#\\[]=\t\n\r\x00\x7f\x1féü🙂') + ["\\n", "\\t", "\\u0041", "\\", '\\"']),
+             max_size=12).map(lambda s: '"' + "".join(s) + '"'),
+)
+_TOML_LINES = st.one_of(
+    st.sampled_from(["", "# note", "[article]", "[[cards]]", "[[cards]] # x", "[ t ]", "[[t]", "[t]]", "[a.b]",
+                     "a.b = 1", '"q" = 1', "[[article]]", "  [[cards]]", "\t[t]", "[cards]", "\ufeff[t]", "  # c"]),
+    st.tuples(st.sampled_from(["id", "key", "t", "cards", "article", "a-b", "1", " id", "ké"]),
+              st.sampled_from([" = ", "=", " =  ", " == ", " "]), _TOML_VALUES).map("".join),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_TOML_LINES, max_size=12).map("\n".join), st.sampled_from(["", "\n", "\r\n", " # end"]))
+@example('[t]\nkey = """\nx\n"""', "\n")
+@example('key = """x\n"""\n[[cards]]\nid = "a\\n\\"b\\u00e9"\nrefs = ["a", "b\\t",]\nyear = -0\nv = 2026-11-25', "")
+def test_the_quick_toml_reader_reads_what_tomllib_reads_or_leaves_it_to_tomllib(text, ending):
+    import tomllib
+
+    from generator import tomlfast
+
+    text += ending
+    fast = tomlfast.loads(text)
+    try:
+        want = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        assert fast is None
+        return
+    assert fast is None or _typed(fast) == _typed(want)
+
+
+def test_the_quick_toml_reader_reads_content_files_whole(tmp_path):
+    import sys
+    import tomllib
+
+    from generator import tomlfast
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import workloads
+
+    paths = [CONTENT, ROOT / "tests" / "fixtures" / "nmn-autophagy.toml",
+             workloads.generated(tmp_path, "toml", cards=300, terms=30)]
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        fast = tomlfast.loads(text)
+        assert fast is not None and _typed(fast) == _typed(tomllib.loads(text)), path
