@@ -137,8 +137,9 @@ def unknown_rules(names: list[str]) -> list[tuple[int, str]]:
 # ---------------------------------------------------------------- words
 
 
-def words(text: str) -> list[str]:
-    return WORD.findall(text)
+@lru_cache(maxsize=65536)  # each rule reads the words of the same prompts and answers
+def words(text: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(text))
 
 
 @lru_cache(maxsize=65536)
