@@ -464,6 +464,8 @@ def cross_check(content: Content, source_text: str | None,
     for where, text in texts(content):
         if where.endswith(".quote"):
             continue  # the article's own words, printed as they are: "[@" in them cites nothing
+        if "[@" not in text:
+            continue  # cites nothing, without parsing it
         for ref in inline.cites(inline.parse(text)):
             if ref not in refs:
                 problems.append(Problem(where, f"cites [@{ref}] but there is no reference with that id"
