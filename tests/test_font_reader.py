@@ -132,3 +132,11 @@ def test_a_character_map_format_the_reader_leaves_alone_is_read_by_reportlab(tmp
     path.write_bytes(_font({c: 1 + c % 3 for c in range(0x41, 0x5B)}, [500, 600, 700, 800], 1000, cmap_format=6))
     face = assert_read_alike(path)
     assert "_cmap_before" not in vars(face)  # ReportLab's reader made these tables
+
+
+def test_a_character_in_two_segments_of_the_map_is_read_as_reportlab_reads_it(tmp_path):
+    """A run up to U+FFFF shares that character with the segment every format-4 map ends
+    with; ReportLab then lists it twice under its glyph, so the map goes to ReportLab."""
+    path = tmp_path / "probe.ttf"
+    path.write_bytes(_font({0xFFF8 + i: (1 + i) % 2 for i in range(8)}, [500, 700], 1000))
+    assert "_cmap_before" not in vars(assert_read_alike(path))

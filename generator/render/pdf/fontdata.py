@@ -170,15 +170,17 @@ def _cmap(data: bytes, start: int) -> dict[int, int] | None:
     return None
 
 
-def _format12(data: bytes, at: int) -> dict[int, int]:
+def _format12(data: bytes, at: int) -> dict[int, int] | None:
     groups = struct.unpack_from(">L", data, at + 12)[0]
     found: dict[int, int] = {}
+    listed = 0
     for first, last, glyph in struct.iter_unpack(">LLL", data[at + 16:at + 16 + 12 * groups]):
         found.update(zip(range(first, last + 1), range(glyph, glyph + last + 1 - first)))
-    return found
+        listed += max(0, last + 1 - first)
+    return _unless_overlapping(found, listed)
 
 
-def _format4(data: bytes, at: int) -> dict[int, int]:
+def _format4(data: bytes, at: int) -> dict[int, int] | None:
     limit = at + struct.unpack_from(">H", data, at + 2)[0]
     segments = struct.unpack_from(">H", data, at + 6)[0] // 2
     ends = _ushorts(data, at + 14, segments)
@@ -198,7 +200,13 @@ def _format4(data: bytes, at: int) -> dict[int, int]:
             where = base + 2 * (c - first)
             glyph = 0 if where >= limit else struct.unpack_from(">H", data, where)[0]
             found[c] = (glyph + delta) & 0xFFFF if glyph else 0
-    return found
+    return _unless_overlapping(found, sum(ends[n] + 1 - starts[n] for n in range(segments) if ends[n] >= starts[n]))
+
+
+def _unless_overlapping(found: dict[int, int], listed: int) -> dict[int, int] | None:
+    """The map, or None (ReportLab reads it) when a character is in more than one segment:
+    ReportLab then lists that character twice under its glyphs, which a map cannot say."""
+    return found if len(found) == listed else None
 
 
 @contextmanager
