@@ -160,7 +160,9 @@ EXAMPLES = """
 
 def scaffold(slug: str, source_text: str, today: dt.date) -> str:
     """The content file: title from the first line, the article's paragraphs as draft sections."""
-    text = _lines(source_text).strip()
+    # Lines that hold nothing printable (a zero-width space, a byte-order mark) are not the title.
+    lines = _lines(source_text).split("\n")
+    text = "\n".join(lines[next((n for n, line in enumerate(lines) if _clean(line)), 0):]).strip()
     first, _, rest = text.partition("\n")
     first = _clean(first)
     if not first:

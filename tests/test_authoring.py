@@ -9,7 +9,7 @@ import typing
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 from pydantic import BaseModel
 
 from generator.load import load
@@ -165,6 +165,7 @@ articles = st.text(alphabet=ARTICLE_ALPHABET, min_size=1, max_size=400).filter(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=articles)
+@example(text="\u200b\r0")  # a first line of nothing printable is not the title
 def test_new_on_any_article_passes_check(tmp_path_factory, text):
     folder = tmp_path_factory.mktemp("new")
     toml = scaffold(folder, text)
