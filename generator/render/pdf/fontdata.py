@@ -57,19 +57,18 @@ def _derived(char_to_glyph: dict[int, int]) -> dict[int, list[int]]:
 
 def _ushorts(data: bytes, offset: int, count: int) -> array:
     """``count`` big-endian unsigned shorts from ``offset``."""
-    values = array("H", data[offset:offset + 2 * count])
-    if len(values) != count:
-        raise ValueError("table cut short")
-    if sys.byteorder == "little":
-        values.byteswap()
-    return values
+    return _big_endian("H", data, offset, count)
 
 
 def _ulongs(data: bytes, offset: int, count: int) -> array:
     """``count`` big-endian unsigned 32-bit ints from ``offset``."""
     if array("I").itemsize != 4:
         return array("L", struct.unpack_from(f">{count}L", data, offset))
-    values = array("I", data[offset:offset + 4 * count])
+    return _big_endian("I", data, offset, count)
+
+
+def _big_endian(code: str, data: bytes, offset: int, count: int) -> array:
+    values = array(code, data[offset:offset + array(code).itemsize * count])
     if len(values) != count:
         raise ValueError("table cut short")
     if sys.byteorder == "little":
