@@ -71,12 +71,14 @@ def code() -> str:
 
 
 def _package_files(root: str) -> list[str]:
-    """Every file under ``root`` but caches, as sorted relative POSIX paths."""
+    """Every regular file under ``root`` but caches, as sorted relative POSIX paths (an
+    editor's lock link to nowhere or a named pipe cannot be read, or never ends)."""
     found = []
     for folder, folders, files in os.walk(root):
         folders[:] = [name for name in folders if name != "__pycache__"]
         relative = os.path.relpath(folder, root).replace(os.sep, "/")
-        found += [name if relative == "." else f"{relative}/{name}" for name in files]
+        found += [name if relative == "." else f"{relative}/{name}" for name in files
+                  if os.path.isfile(os.path.join(folder, name))]
     return sorted(found)
 
 

@@ -292,5 +292,10 @@ def test_the_code_hash_follows_every_package_file_but_caches(tmp_path, monkeypat
             change()
             seen.append(hashed())
         assert len(set(seen)) == len(seen)
+        # What is not a regular file (an editor's lock link to nowhere, a named pipe) is not
+        # read: it would fail, or wait forever.
+        os.symlink("user@host.1234:1700000000", package / ".#model.py")
+        os.mkfifo(package / "pipe")
+        assert hashed() == seen[-1]
     finally:
         buildkey.code.cache_clear()
