@@ -756,3 +756,34 @@ def test_the_quick_toml_reader_reads_content_files_whole(tmp_path):
         text = path.read_text(encoding="utf-8")
         fast = tomlfast.loads(text)
         assert fast is not None and _typed(fast) == _typed(tomllib.loads(text)), path
+
+
+def test_a_card_paragraph_drawn_again_keeps_its_links():
+    """The card sheets repeat what a paragraph drew the first time; a link is an annotation
+    of the page, not drawn code, so a paragraph with one is drawn anew: the pages are those
+    of drawing it with ReportLab each time."""
+    import io
+
+    from pypdf import PdfReader
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen.canvas import Canvas
+
+    from generator.render.pdf import cards, fonts
+
+    fonts.register()
+    style = ParagraphStyle("probe", fontName=fonts.REGULAR, fontSize=10, leading=12)
+
+    def sheet(draw) -> bytes:
+        out = io.BytesIO()
+        canvas = Canvas(out, invariant=1)
+        made = para.Paragraph('See <a href="https://example.org/a" color="#0000ff">the source</a> now', style)
+        made.wrap(200, 100)
+        for y in (100, 300, 500):
+            draw(made, canvas, 72, y)
+        canvas.showPage()
+        canvas.save()
+        return out.getvalue()
+
+    ours = sheet(cards._draw)
+    assert ours == sheet(lambda p, c, x, y: p.drawOn(c, x, y))
+    assert len(PdfReader(io.BytesIO(ours)).pages[0]["/Annots"]) == 3

@@ -240,12 +240,19 @@ def _draw(para: Paragraph, canvas: Canvas, x: float, y: float) -> None:
         code.extend(drawn[1])
         canvas.restoreState()
         return
-    start = len(code)
+    start, beside = len(code), _beside_code(canvas)
     para.drawOn(canvas, x, y)
     # drawOn's own frame: "q", the move to (x, y), what the paragraph drew (itself in q ... Q), "Q".
+    # A link is an annotation of the page, not drawn code: a paragraph that made one is drawn anew.
     if len(code) > start + 3 and code[start] == "q" and code[start + 1].endswith(" cm") and code[start + 2] == "q" \
-            and code[-1] == "Q":
+            and code[-1] == "Q" and _beside_code(canvas) == beside:
         para._studygen_drawn = (weakref.ref(doc), code[start + 2:-1])
+
+
+def _beside_code(canvas: Canvas) -> tuple[int, int]:
+    """How many annotations (links) and forms the page has so far: drawing makes them apart
+    from the page's code."""
+    return len(canvas._annotationrefs), len(canvas._formsinuse)
 
 
 def _line(text: str) -> str:
