@@ -787,3 +787,30 @@ def test_a_card_paragraph_drawn_again_keeps_its_links():
     ours = sheet(cards._draw)
     assert ours == sheet(lambda p, c, x, y: p.drawOn(c, x, y))
     assert len(PdfReader(io.BytesIO(ours)).pages[0]["/Annots"]) == 3
+
+
+def test_two_contents_lists_on_one_page_each_print_their_own_page_numbers():
+    """Each contents list looks its page numbers up through a callback of its own: both are
+    laid out before either is drawn, so a shared callback would print the other's numbers."""
+    import io
+
+    from pypdf import PdfReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    from generator.render.pdf import fonts
+
+    fonts.register()
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1)
+    lists = [pdf_doc.contents(), pdf_doc.contents()]
+    for made, page in zip(lists, (7, 93)):
+        made._lastEntries = [(0, f"Heading on {page}", page, None)]
+        made._entries = list(made._lastEntries)
+        made.canv = canvas
+        made.wrap(300, 200)
+    for made, y in zip(lists, (600, 300)):
+        made.drawOn(canvas, 72, y)
+    canvas.showPage()
+    canvas.save()
+    words = PdfReader(io.BytesIO(out.getvalue())).pages[0].extract_text().split()
+    assert [w for w in words if w.isdigit()] == ["7", "7", "93", "93"]  # each heading, then its number

@@ -88,6 +88,8 @@ class Contents(TableOfContents):
     def __init__(self, **kw):
         super().__init__(**kw)
         self._paragraphs: dict[tuple, RLParagraph] = {}
+        # The label is an index into this list's entries, so the callback is this list's own.
+        self._callback = f"studygenContentsEntryEnd{id(self)}"
 
     def wrap(self, availWidth, availHeight):
         entries = self._lastEntries or [(0, "Placeholder for table of contents", 0, None)]
@@ -99,7 +101,7 @@ class Contents(TableOfContents):
                 page = self.formatter(page)
             drawPageNumbers(canvas, self.getLevelStyle(level), [(page, key)], availWidth, availHeight, dot)
 
-        self.canv.setNamedCB("drawTOCEntryEnd", entry_end)
+        self.canv.setNamedCB(self._callback, entry_end)
         rows = []
         for n, (level, text, _, key) in enumerate(entries):
             style = self.getLevelStyle(level)
@@ -107,7 +109,7 @@ class Contents(TableOfContents):
             if para is None:
                 markup = f'<a href="#{key}">{text}</a>' if key else text
                 para = self._paragraphs[n, level, text, key, id(style)] = RLParagraph(
-                    f'{markup}<onDraw name="drawTOCEntryEnd" label="{n}"/>', style)
+                    f'{markup}<onDraw name="{self._callback}" label="{n}"/>', style)
             if style.spaceBefore:
                 rows.append([Spacer(1, style.spaceBefore)])
             rows.append([para])
