@@ -4,7 +4,9 @@ ReportLab; the deck borrows ``diagram`` and ``svg_fonts`` for its SVG.
 """
 
 from generator import standins
+from generator.render.pdf import patterns
 
+patterns.seed()  # before ReportLab compiles them itself
 # ReportLab imports Pillow at start-up for bitmap images, which studygen never draws.
 with standins.standing_in(PIL__Image=standins.lazy("PIL.Image")):
     import reportlab.lib.utils  # noqa: F401
