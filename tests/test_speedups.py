@@ -814,3 +814,24 @@ def test_two_contents_lists_on_one_page_each_print_their_own_page_numbers():
     canvas.save()
     words = PdfReader(io.BytesIO(out.getvalue())).pages[0].extract_text().split()
     assert [w for w in words if w.isdigit()] == ["7", "7", "93", "93"]  # each heading, then its number
+
+
+@pytest.mark.parametrize("options", [Options(), Options(page_size="letter")])
+def test_every_paragraph_of_the_explainer_is_broken_into_lines_at_one_width(monkeypatch, options):
+    """Tables measure their cells before the layout (blocks.table) at the width the table then
+    gives them: a panel's wider left padding, a legend column without padding.  Paragraphs are
+    broken again only without hyphenation (para.Paragraph.breakLines), never at a second width."""
+    widths_of: dict[int, set] = {}
+    kept = []  # so that no id is reused while counting
+    original = paragraph.Paragraph.breakLines
+
+    def counted(self, width):
+        kept.append(self)
+        if not self.style.name.endswith("-plain"):
+            widths_of.setdefault(id(self), set()).add(tuple(width) if isinstance(width, list) else width)
+        return original(self, width)
+
+    monkeypatch.setattr(paragraph.Paragraph, "breakLines", counted)
+    explainer.render(load(CONTENT), options)
+    assert len(widths_of) > 300
+    assert {n: w for n, w in widths_of.items() if len(w) > 1} == {}

@@ -120,20 +120,23 @@ def table(rows: list[list], widths: list[float], commands: list, *, limit: float
 
     With ``split_rows`` (points), a row may also continue on the next page when at
     least that much of it fits on the first, so tall rows fill pages."""
-    heights = [max(_height(cell, w - 2 * padding) for cell, w in zip(row, widths)) + 2 * padding for row in rows]
-    head = sum(heights[:header])
-    too_tall = any(head + h > limit for h in heights[header:])
-    # ReportLab reads splitInRow > 1 as the least height of each part of a split row, and
-    # tries a split inside a row first only when splitByRow is off (else only when no row fits).
-    split = 1 if too_tall else split_rows
-    t = cls(rows, colWidths=widths, repeatRows=header, splitByRow=0 if split_rows else 1, splitInRow=split)
-    t.estimated_heights = heights  # for deciding where a page should break before the table
+    t = cls(rows, colWidths=widths, repeatRows=header, splitByRow=0 if split_rows else 1)
     t.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # a table's own default font is Helvetica
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
         ("TOPPADDING", (0, 0), (-1, -1), padding), ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
     ] + commands))
+    # Each cell is measured at the width the table gives it (its own side paddings), so the
+    # table's layout finds its paragraphs broken into lines already.
+    heights = [max(_height(cell, w - cs.leftPadding - cs.rightPadding) for cell, w, cs in zip(row, widths, styles))
+               + 2 * padding for row, styles in zip(rows, t._cellStyles)]
+    head = sum(heights[:header])
+    too_tall = any(head + h > limit for h in heights[header:])
+    # ReportLab reads splitInRow > 1 as the least height of each part of a split row, and
+    # tries a split inside a row first only when splitByRow is off (else only when no row fits).
+    t.splitInRow = 1 if too_tall else split_rows
+    t.estimated_heights = heights  # for deciding where a page should break before the table
     return t
 
 
