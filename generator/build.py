@@ -11,7 +11,7 @@ from generator import buildkey, signals
 from generator.errors import ContentError, OutputError, Problem, StudygenError
 from generator.load import load_all, locate
 from generator.model import Document
-from generator.render import FORMATS, Format, Options, check, source_date_epoch
+from generator.render import FORMATS, Format, Options, check, mark_worker, source_date_epoch
 from generator.render.settled import freeze_for_good, settled
 from generator.staging import Staging, check_targets
 from generator.study import study_cards
@@ -167,6 +167,7 @@ _failed = None  # in a worker: an Event set once some job of this build failed
 def _start_worker(failed) -> None:
     global _failed
     signals.quiet_worker()
+    mark_worker()
     _failed = failed
     # What a forked worker inherits (the modules and documents loaded so far) lives as long as
     # the worker: left out of its garbage collections, it is not scanned again at each one, nor

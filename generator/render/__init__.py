@@ -53,6 +53,20 @@ class Renderer(Protocol):
     def render(self, doc: Document, options: Options) -> bytes: ...
 
 
+_in_worker = False
+
+
+def mark_worker() -> None:
+    """This process is a worker of a parallel build (``generator.build``): other processes
+    render at the same time, so one long output may be drawn in two (``render.pdf.halves``)."""
+    global _in_worker
+    _in_worker = True
+
+
+def in_worker() -> bool:
+    return _in_worker
+
+
 def check(doc: Document, fmt: Format, options: Options) -> list[Problem]:
     """What would stop ``fmt`` from building ``doc``, or spoil it, found without writing
     anything: a format's module may have ``check(doc, options) -> list[Problem]`` (``Format.checks``), which

@@ -12,6 +12,7 @@ import math
 import weakref
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -26,9 +27,10 @@ from generator.inline import Cloze, cites, parse, plain
 from generator.model import Document
 from generator.render import FORMATS, Options, release_time
 from generator.render.markup import reportlab_lines, to_reportlab
-from generator.render.pdf import accel, widths
+from generator.render.pdf import accel, halves, widths
 from generator.render.pdf.doc import date_pdf, record_key
 from generator.render.pdf.fitting import lines_at_most
+from generator.render.pdf.frags import fragments
 from generator.render.pdf.fonts import REGULAR, glyph_problems, in_paragraph, raise_problems, register
 from generator.render.pdf.para import Paragraph
 from generator.render.pdf.styles import PAGE_SIZES
@@ -377,6 +379,16 @@ def _check(doc: Document, options: Options) -> list[Problem]:
     return problems
 
 
+def _face_texts(markup: str) -> Iterable[tuple[str, str, bool]]:
+    """The fonts and texts a face's paragraph draws, in order (``halves.draw``)."""
+    style = _style(MAX_SIZE)  # the size changes no run's font
+    made = fragments(markup, style)
+    for frag in made[1] if made is not None else Paragraph(markup, style).frags:
+        text = getattr(frag, "text", "")
+        if text:
+            yield frag.fontName, text, True
+
+
 def _crop_marks(canvas: Canvas, g: Grid, page: tuple[float, float]) -> None:
     """Short ticks in the sheet margin at every cut line; the cards themselves stay clean."""
     canvas.setStrokeColor(colors.HexColor("#888888"))
@@ -435,15 +447,27 @@ def _render(doc: Document, options: Options) -> bytes:
         canvas.setFont(REGULAR, 12)
         canvas.drawCentredString(page[0] / 2, page[1] / 2, f"{deck}: this content has no cards yet.")
         canvas.showPage()
+    def draw(sheet: tuple[int, bool]) -> None:
+        start, back = sheet
+        _crop_marks(canvas, g, page)
+        for index, card in enumerate(cards[start:start + per_page]):
+            x, y = g.slot(index, back, options.duplex)
+            _draw_card(canvas, g, x, y, card, back, deck, cite, faces)
+
+    def texts(sheet: tuple[int, bool]) -> Iterable[tuple[str, str, bool]]:
+        start, back = sheet
+        for card in cards[start:start + per_page]:
+            face = faces.get((card, back))
+            yield from _face_texts(_face(card, back, cite) if face is None else face)
+            if back and card.source:
+                yield REGULAR, card.source, True
+            label, edge = _edge_line(_label(card), _edge(deck, back), g.width - 2 * PADDING)
+            yield REGULAR, label, False
+            yield REGULAR, edge, False
+
     try:
-        for start in range(0, len(cards), per_page):
-            batch = cards[start:start + per_page]
-            for back in (False, True):
-                _crop_marks(canvas, g, page)
-                for index, card in enumerate(batch):
-                    x, y = g.slot(index, back, options.duplex)
-                    _draw_card(canvas, g, x, y, card, back, deck, cite, faces)
-                canvas.showPage()
+        halves.draw(canvas, [(start, back) for start in range(0, len(cards), per_page) for back in (False, True)],
+                    draw, texts)
     except RenderError as error:
         raise RenderError(f"{doc.path}: {error}") from None
     canvas.save()

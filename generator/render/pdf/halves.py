@@ -1,0 +1,186 @@
+"""A long PDF drawn in two processes at once, with the bytes of one drawn in turn.
+
+The card sheets of thousands of cards are one file, drawn page after page: with
+nothing else to do, the second core of a parallel build would wait.  So the
+process drawing them forks a helper that draws the second part of the pages
+while it draws the first, then takes the helper's pages as they are.
+
+What one page draws depends on the pages before it only through the fonts:
+a character gets the next free code of its font's subset the first time the
+document draws it, and a font gets its name (F1, F2...) the first time it draws
+anything.  With ReportLab's readable ASCII (printable ASCII keeps its own
+code), only characters outside ASCII take codes in turn.  The helper first
+replays the text of the pages before its own (``texts``: each font and the
+text it draws, in drawing order) through the same font code, without laying
+anything out, then draws its pages.  The parent draws its part, compares its
+fonts with the ones the helper started from, and only if they are the same
+takes the helper's pages and fonts; otherwise (text drawn otherwise than
+``texts`` said) it draws the rest itself.  Either way the bytes are those of
+drawing every page in turn.
+
+Only where ``allowed()`` says so: a build's worker processes, which render
+while other workers do (``generator.build``); a build in one process draws
+in that one process.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import pickle
+import signal
+from typing import Callable, Iterable, Sequence, TypeVar
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+
+from generator.render import in_worker
+
+Page = TypeVar("Page")
+
+MIN_PAGES = 60  # fewer: forking and replaying cost more than the second process saves
+# The parent also saves the whole file (and compresses every page) once both parts are
+# drawn, so the helper takes a little more than half.
+PARENT_SHARE = 0.46
+
+
+def allowed() -> bool:
+    return in_worker() and hasattr(os, "fork")
+
+
+def draw(canvas: Canvas, pages: Sequence[Page], draw_page: Callable[[Page], None],
+         texts: Callable[[Page], Iterable[tuple[str, str, bool]]]) -> None:
+    """``draw_page(page)`` then ``canvas.showPage()`` for each page, in two processes where
+    allowed.  ``texts(page)``: each (font name, text, whether it is a paragraph's text) the
+    page draws, in order; a paragraph draws no white space of its own text but the spaces
+    between words, so only its other characters count."""
+    split = round(len(pages) * PARENT_SHARE / 2) * 2  # a sheet's front and back stay together
+    if not allowed() or len(pages) < MIN_PAGES or not 0 < split < len(pages):
+        for page in pages:
+            draw_page(page)
+            canvas.showPage()
+        return
+    read, write = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the helper: never returns
+        os.close(read)
+        _helper(canvas, pages, split, draw_page, texts, write, parent)
+    os.close(write)
+    try:
+        for page in pages[:split]:
+            draw_page(page)
+            canvas.showPage()
+        with os.fdopen(read, "rb") as stream:
+            read = None
+            data = stream.read()
+        found = pickle.loads(data) if data else None
+    finally:
+        if read is not None:
+            os.close(read)
+        _reap(pid)
+    if found is not None and found[0] == _fonts(canvas):
+        _adopt(canvas, found[2])
+        for code in found[1]:
+            canvas._code = code
+            canvas.showPage()
+        return
+    for page in pages[split:]:
+        draw_page(page)
+        canvas.showPage()
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)  # done already, unless the parent failed or was interrupted
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
+
+
+def _helper(canvas: Canvas, pages, split: int, draw_page, texts, write: int, parent: int) -> None:
+    result = None
+    try:
+        _die_with_parent()
+        if os.getppid() != parent:  # it ended before the helper could ask to end with it
+            os._exit(0)
+        doc = canvas._doc
+        for page in pages[:split]:
+            for name, text, paragraph in texts(page):
+                _replay(pdfmetrics.getFont(name), "".join(text.split()) if paragraph else text, doc)
+        start = _fonts(canvas)
+        codes = []
+        for page in pages[split:]:
+            draw_page(page)
+            if not _plain_page(canvas):
+                raise ValueError("a page drew more than its content stream")
+            codes.append(canvas._code)
+            canvas._startPage()  # what showPage does once the page is stored
+        result = (start, codes, _fonts(canvas))
+    except BaseException:  # the parent draws these pages itself
+        result = None
+    try:
+        with os.fdopen(write, "wb") as stream:
+            if result is not None:
+                stream.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    finally:
+        os._exit(0)
+
+
+def _die_with_parent() -> None:
+    """The helper ends with the process that forked it (a build stopped by Ctrl-C ends its workers)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the helper ends when it cannot hand its pages over
+        pass
+
+
+def _replay(font, text: str, doc) -> None:
+    """What drawing ``text`` does to the font's codes and name in ``doc`` (TextObject._formatText)."""
+    if not text:
+        return
+    if not font._dynamicFont:
+        doc.getInternalFontName(font.fontName)
+        return
+    for subset, _ in font.splitString(text, doc):
+        font.getSubsetInternalName(subset, doc)
+
+
+def _plain_page(canvas: Canvas) -> bool:
+    """The page is its content stream alone: no link, form, image, colour space or
+    transparency that showPage would store with it."""
+    return not (canvas._annotationrefs or canvas._formsinuse or canvas._colorsUsed or canvas._shadingUsed
+                or canvas._psCommandsBeforePage or canvas._psCommandsAfterPage or canvas._extgstate.getState()
+                or canvas._codeStack)
+
+
+def _fonts(canvas: Canvas) -> tuple:
+    """Everything drawing has decided about the document's fonts so far."""
+    doc = canvas._doc
+    states = []
+    for name in sorted(pdfmetrics.getRegisteredFontNames()):
+        font = pdfmetrics.getFont(name)
+        state = font.state.get(doc) if getattr(font, "_dynamicFont", False) else None
+        if state is not None:
+            # A copy: drawing goes on changing the state's codes in place.
+            states.append((name, copy.deepcopy({k: v for k, v in vars(state).items() if not k.startswith("_studygen")})))
+    return (list(doc.fontMapping.items()), [font.fontName for font in doc.delayedFonts], states)
+
+
+def _adopt(canvas: Canvas, fonts: tuple) -> None:
+    """Give the document the fonts as the helper left them."""
+    doc = canvas._doc
+    mapping, delayed, states = fonts
+    doc.fontMapping.clear()
+    doc.fontMapping.update(mapping)
+    doc.delayedFonts[:] = [pdfmetrics.getFont(name) for name in delayed]
+    for name, state in states:
+        font = pdfmetrics.getFont(name)
+        target = font.state.get(doc)
+        if target is None:
+            target = font.state[doc] = type(font).State(font._asciiReadable, font)
+        for key in [k for k in vars(target) if k.startswith("_studygen")]:
+            delattr(target, key)
+        vars(target).update(state)

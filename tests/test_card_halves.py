@@ -1,0 +1,128 @@
+"""Card sheets drawn in two processes (render.pdf.halves) are the bytes drawn in one."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import generator.render
+from generator.load import load
+from generator.render import Options
+from generator.render.pdf import cards, halves
+from tests.conftest import CONTENT, ROOT, starter, write_content
+
+OPTIONS = [Options(), Options(page_size="letter", cards_per_page=16, duplex="short")]
+
+
+def _fresh():
+    cards._checked.clear()
+    cards._fitted.cache_clear()
+    cards._laid_out.cache_clear()
+    cards._sizes.clear()
+    cards._source_line.cache_clear()
+    cards._faces.clear()
+
+
+def _both(path: Path, options: Options, m: pytest.MonkeyPatch, min_pages: int = 2) -> tuple[bytes, bytes, int]:
+    """(drawn in one process, drawn in two, how many times the helper's pages were taken)."""
+    _fresh()
+    m.setattr(generator.render, "_in_worker", False)
+    alone = cards.render(load(path), options)
+    _fresh()
+    taken = []
+    adopt = halves._adopt
+    m.setattr(halves, "_adopt", lambda canvas, fonts: (taken.append(1), adopt(canvas, fonts)))
+    m.setattr(halves, "MIN_PAGES", min_pages)
+    m.setattr(generator.render, "_in_worker", True)
+    split = cards.render(load(path), options)
+    m.setattr(generator.render, "_in_worker", False)
+    return alone, split, len(taken)
+
+
+def _generated(tmp_path: Path, count: int) -> Path:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import workloads
+
+    return workloads.generated(tmp_path, "gen", cards=count, terms=count // 10)
+
+
+@pytest.mark.parametrize("options", OPTIONS)
+def test_generated_card_sheets_drawn_in_two_processes_are_the_same_bytes(tmp_path, options):
+    path = _generated(tmp_path, 150)
+    with pytest.MonkeyPatch.context() as m:
+        alone, split, taken = _both(path, options, m)
+    assert split == alone
+    assert taken == 1  # the helper's pages were used, not drawn again
+
+
+@pytest.mark.parametrize("path", [CONTENT, ROOT / "tests" / "fixtures" / "hostile.toml"])
+def test_shipped_and_hostile_card_sheets_drawn_in_two_processes_are_the_same_bytes(path):
+    with pytest.MonkeyPatch.context() as m:
+        alone, split, taken = _both(path, Options(cards_per_page=2), m)  # pages enough to split
+    assert split == alone
+    assert taken == 1
+
+
+def _content(tmp_path: Path, faces: list[tuple[str, str]]) -> Path:
+    data = starter()
+    data["cards"] = [{"id": f"c{n}", "type": "basic", "front": front, "back": back}
+                     for n, (front, back) in enumerate(faces)]
+    return write_content(tmp_path, data)
+
+
+# Characters outside ASCII take their font subset's codes in the order a document first
+# draws them, and each face (regular, bold, italic, both) its name when it first draws.
+WORDS = ["cell", "NAD^{+}", "**bold**", "*italic*", "***both***", "H_{2}O", "β-cells", "≥ 2", "µg", "“quoted”",
+         "→", "½", "**α**", "*γ-ray*", "x^{−}", "café", "naïve", "Ω"]
+FACES = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(faces=st.lists(st.tuples(FACES, FACES), min_size=9, max_size=40),
+       options=st.sampled_from([Options(cards_per_page=2), Options(page_size="letter", cards_per_page=4,
+                                                                    duplex="short")]))  # pages enough to split
+def test_card_sheets_drawn_in_two_processes_are_the_same_bytes_whatever_characters_come_where(
+        tmp_path_factory, faces, options):
+    path = _content(tmp_path_factory.mktemp("halves"), faces)
+    with pytest.MonkeyPatch.context() as m:
+        alone, split, taken = _both(path, options, m)
+    assert split == alone
+    assert taken == 1
+
+
+def test_pages_drawn_otherwise_than_foreseen_are_drawn_again_by_the_parent(tmp_path):
+    # The helper is told the first part draws no text: its fonts start wrong (the first
+    # part uses characters outside ASCII), so the parent draws the second part itself.
+    path = _content(tmp_path, [("β-cells and **α** " + str(n), "*γ-ray* → ½") for n in range(40)])
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(cards, "_face_texts", lambda markup: iter(()))
+        alone, split, taken = _both(path, Options(), m)
+    assert split == alone
+    assert taken == 0
+
+
+def test_a_helper_that_fails_leaves_the_parent_to_draw_its_pages(tmp_path):
+    path = _generated(tmp_path, 120)
+
+    def fail(canvas):
+        raise RuntimeError("the helper breaks down")
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(halves, "_plain_page", fail)  # only the helper calls it
+        alone, split, taken = _both(path, Options(), m)
+    assert split == alone
+    assert taken == 0
+
+
+def test_a_build_in_one_process_draws_in_one(tmp_path, monkeypatch):
+    import os
+
+    forked = []
+    monkeypatch.setattr(halves, "MIN_PAGES", 2)
+    monkeypatch.setattr(os, "fork", lambda: forked.append(1) or pytest.fail("forked"))
+    _fresh()
+    cards.render(load(CONTENT), Options())
+    assert forked == []
