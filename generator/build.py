@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from generator import buildkey, signals
+from generator import buildkey, pending, signals
 from generator.errors import ContentError, OutputError, Problem, StudygenError
 from generator.load import load_all, locate
 from generator.model import Document
@@ -118,6 +118,7 @@ def render(jobs: list[Job], options: Options, workers: int = 1,
             _release(job[1])
         if progress:
             progress(1)
+    pending.settle({id(job[0]): job[0] for job in jobs}.values())
     return [outputs[i] for i in range(len(jobs))]
 
 
@@ -264,6 +265,7 @@ class Workers:
         started = self.taken()
         self.submit([job for job in jobs if job[2] not in started], options)
         futures = {future: [index.get(path) for path in paths] for future, paths in self.started.items()}
+        pending.settle({id(job[0]): job[0] for job in jobs}.values())  # while the workers render
         results: dict[int, Result] = {}
         outputs: dict[int, Output] = {}
         for future in as_completed(futures):

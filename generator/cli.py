@@ -149,10 +149,10 @@ def build(obj: Context, content: tuple[Path, ...], out_dir: Path, formats: tuple
             bar.update(step)
 
     try:
-        outputs = _guard(obj, lambda: run_build(
+        outputs = _guard(obj, lambda: _settled(run_build(
             list(content), out_dir, formats or list(FORMATS),
             options,
-            workers=jobs or os.cpu_count() or 1, progress=progress, on_loaded=on_loaded, force=force))
+            workers=jobs or os.cpu_count() or 1, progress=progress, on_loaded=on_loaded, force=force)))
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -223,7 +223,7 @@ def check(obj: Context, content: tuple[Path, ...], strict: bool, out_dir: Path |
     # cycle collector to walk (it would walk the loaded content again and again).
     click.get_current_context().with_resource(collector.paused())
     options = _options(formats, page_size, cards_per_page, duplex)
-    docs = _load(obj, content)
+    docs = _guard(obj, lambda: _settled(_load(obj, content)))
     _guard(obj, lambda: check_all([(doc, FORMATS[name]) for doc in docs
                                    for name in dict.fromkeys(formats or FORMATS)], options))
 
@@ -322,6 +322,14 @@ def _load(obj: Context, content: tuple[Path, ...]):
     from generator.load import load_all
 
     return _guard(obj, lambda: load_all(content_paths(list(content))))
+
+
+def _settled(found):
+    """Documents, or outputs, whose documents' warnings are all found (``generator.pending``)."""
+    from generator.pending import settle
+
+    settle(getattr(item, "doc", item) for item in found)
+    return found
 
 
 def _guard(obj: Context, action):

@@ -20,6 +20,7 @@ from generator import cardrules, collector, identity, inline, model, textcheck, 
 from generator.errors import ContentError, Problem
 from generator.locate import Locator
 from generator.model import ClozeCard, Content, Document
+from generator.pending import Warnings
 
 
 def load_all(paths: Iterable[Path], loaded: Callable[[Document], None] | None = None) -> list[Document]:
@@ -74,12 +75,23 @@ def _load(path: Path) -> Document:
                                                "(arrays or tables inside each other hundreds of levels deep)")]}) from None
     if problems:
         raise ContentError({path: [_at(p, locator) for p in problems]})
-    warnings = textcheck.problems(content)[1] + cardrules.check(content)
-    warnings += [Problem("article.draft", "this is a draft (made by `studygen new`); "
-                                         "remove `draft = true` from [article] when the content is finished")
-                ] if content.article.draft else []
     return Document(path=path, content=content, source_text=source_text or "",
-                    warnings=tuple(_at(p, locator) for p in warnings))
+                    warnings=Warnings(_warnings, (path, text, content, textcheck.problems(content)[1]), raw))
+
+
+def _warnings(path: Path, text: str, content: Content, found: list[Problem],
+              raw: dict[str, Any] | None = None) -> list[Problem]:
+    """The warnings of loaded content: ``found`` (the markup's) and the card-writing rules',
+    each with its line in the file (``raw``: the file's parsed TOML, read again if not given)."""
+    with collector.paused():
+        warnings = found + cardrules.check(content)
+        warnings += [Problem("article.draft", "this is a draft (made by `studygen new`); "
+                                             "remove `draft = true` from [article] when the content is finished")
+                    ] if content.article.draft else []
+        if not warnings:
+            return []
+        locator = Locator.lazy(text, raw if raw is not None else _clean(_parse_toml(path, text)))
+        return [_at(p, locator) for p in warnings]
 
 
 def locate(path: Path, problems: list[Problem]) -> list[Problem]:

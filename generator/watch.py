@@ -18,6 +18,7 @@ from generator.build import Output, build, content_paths, plan, render, summary,
 from generator.staging import check_targets, write_all
 from generator.errors import ContentError, StudygenError
 from generator.load import load_all
+from generator.pending import settle
 from generator.render import Options, source_date_epoch
 
 Say = Callable[[str], None]
@@ -62,6 +63,7 @@ def rebuild(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], option
             outputs = build(list(paths), out_dir, formats, options, workers=workers, release=False)
         else:
             outputs = build_in_turn(paths, out_dir, formats, options)
+        settle(output.doc for output in outputs)
     except ContentError as error:
         for line in error.lines():
             warn(f"error: {line}")
