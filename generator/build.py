@@ -17,7 +17,7 @@ from generator.staging import Staging, check_targets
 from generator.study import study_cards
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Job = tuple[Document, Format, Path]
 
@@ -27,9 +27,9 @@ class Output:
     doc: Document
     format: Format
     path: Path
-    body: bytes | None  # None once staged to a file (``Staging``): ``data`` reads the file written
+    body: bytes | None  # None once staged to a file (``Staging``), or up to date: ``data`` reads the file
     warning: str | None = None  # worth telling the user, but no reason to stop
-    current: bool = False  # already up to date: ``data`` was read back from the file, which stays untouched
+    current: bool = False  # already up to date: the file stays untouched
 
     @property
     def data(self) -> bytes:
@@ -201,7 +201,8 @@ def _check_and_render(jobs: list[Job], options: Options) -> list[Result]:
 
 
 class Workers:
-    """Worker processes that check and render jobs in parallel.
+    """Worker processes that check and render jobs in parallel (``run``), or run what they
+    are given (``start``: a batch's files, see generator.batch).
 
     Each job is checked in the worker that renders it, longest first, so the checks run in
     parallel too; once a job fails the others only check.  Nothing is returned unless every
@@ -218,9 +219,6 @@ class Workers:
         self.failed = (context or multiprocessing).Event()
         self.pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_start_worker,
                                         initargs=(self.failed,))
-        self.started: dict = {}  # future -> the targets of its jobs
-        self.held: list[list[Job]] = []  # short tasks kept back to fill the end of the batch
-        self.count = count
 
     def __enter__(self) -> "Workers":
         return self
@@ -234,49 +232,28 @@ class Workers:
     def stop(self) -> None:
         _stop(self.pool)
 
-    def submit(self, jobs: list[Job], options: Options, more: bool = False) -> None:
-        """Start checking and rendering ``jobs`` (``run`` collects them, with any others).
-        ``more``: other documents' jobs will follow.  The workers take tasks in the order
-        given, so while every worker has work, only the longest task starts now and the
-        shorter ones wait behind the next document's longest: the batch then ends on short
-        tasks, which keep every worker busy, rather than on a long one while the other workers
-        have nothing left to do."""
-        tasks = [[jobs[i] for i in task] for task in _tasks(jobs)]
-        if not self.started:  # the pool forks its workers at its first task
-            _before_forking(jobs)
-        if more and sum(not future.done() for future in self.started) >= self.count:
-            now, self.held = tasks[:1] + self.held, tasks[1:]
-        else:
-            now, self.held = sorted(tasks + self.held, key=lambda task: -sum(map(_cost, task))), []
-        for task in now:
-            with signals.starting_workers():  # the pool starts its workers in a submit
-                self.started[self.pool.submit(_check_and_render, task, options)] = [job[2] for job in task]
-
-    def taken(self) -> set[Path]:
-        """The targets of the jobs started or held back."""
-        return {path for paths in self.started.values() for path in paths} | \
-            {job[2] for task in self.held for job in task}
+    def start(self, function: Callable, *args) -> Future:
+        """Run ``function(*args)`` in a worker."""
+        with signals.starting_workers():  # the pool starts its workers in a submit
+            return self.pool.submit(function, *args)
 
     def run(self, jobs: list[Job], options: Options, progress: Callable[[int], None] | None = None,
             keep: Callable[[Output], Output] = lambda output: output) -> list[Output]:
         from concurrent.futures import as_completed
 
-        index = {path: i for i, (_, _, path) in enumerate(jobs)}
-        started = self.taken()
-        self.submit([job for job in jobs if job[2] not in started], options)
-        futures = {future: [index.get(path) for path in paths] for future, paths in self.started.items()}
+        tasks = _tasks(jobs)
+        _before_forking(jobs)
+        futures = {self.start(_check_and_render, [jobs[i] for i in task], options): task for task in tasks}
         pending.settle({id(job[0]): job[0] for job in jobs}.values())  # while the workers render
         results: dict[int, Result] = {}
         outputs: dict[int, Output] = {}
         for future in as_completed(futures):
             for i, (problems, data, warning, error) in zip(futures[future], future.result()):
-                if i is None:  # started early for a job this build no longer has
-                    continue
                 results[i] = (problems, None, None, error)
                 if data is not None and not self.failed.is_set():
                     outputs[i] = keep(Output(*jobs[i], data, warning))
             if progress:
-                progress(sum(i is not None for i in futures[future]))
+                progress(len(futures[future]))
         problems: dict[Path, list[Problem]] = {}
         for i, (doc, _, _) in enumerate(jobs):
             if results[i][0]:
@@ -349,59 +326,29 @@ def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options:
     """Load, render and write; outputs whose file is up to date are left untouched unless ``force``.
     ``release``: see ``render`` (a process that builds again passes False)."""
     files = content_paths(paths)
-    # Several files and processes: each file's outputs start rendering once it is loaded,
-    # while the next loads, instead of after all of them.
-    early = Workers(workers) if workers > 1 and len(files) > 1 else None
-    seen: dict[Path, bytes | None] = {}  # targets already compared with their key: bytes when up to date
-    try:
-        docs = load_all(files, loaded=(lambda doc: _start_early(early, doc, formats, out_dir, options, force, seen))
-                        if early else None)
-        source_date_epoch()  # ReportLab reads it too, and would fail mid-render on a bad value
-        jobs = plan(docs, formats, out_dir)
-        check_targets(out_dir, [path for _, _, path in jobs])
-        current = {} if force else {
-            **{path: data for path, data in seen.items() if data is not None},
-            **up_to_date([job for job in jobs if job[2] not in seen], options)}
-        pending = [job for job in jobs if job[2] not in current]  # up-to-date outputs passed their checks
-        with Staging(out_dir) as staging:  # each output is written out as soon as it is made
-            if early or (workers > 1 and len(pending) > 1):  # the workers check, in parallel, before they render
-                if on_loaded:
-                    on_loaded(len(pending))
-                if early:
-                    outputs = early.run(pending, options, progress, keep=staging.add)
-                else:
-                    outputs = render(pending, options, workers, progress, keep=staging.add)
-            else:
-                check_all([(doc, fmt) for doc, fmt, _ in pending], options)
-                if on_loaded:
-                    on_loaded(len(pending))
-                outputs = render(pending, options, 1, progress, checked=True, keep=staging.add, release=release)
-            staging.commit()
-    except BaseException:
-        if early:
-            early.stop()
-        raise
-    if early:
-        early.close()
+    if workers > 1 and len(files) >= workers:  # each worker loads the files it renders
+        from generator.batch import build_batch
+
+        return build_batch(files, out_dir, formats, options, workers, progress, on_loaded, force)
+    docs = load_all(files)
+    source_date_epoch()  # ReportLab reads it too, and would fail mid-render on a bad value
+    jobs = plan(docs, formats, out_dir)
+    check_targets(out_dir, [path for _, _, path in jobs])
+    current = {} if force else up_to_date(jobs, options)
+    pending = [job for job in jobs if job[2] not in current]  # up-to-date outputs passed their checks
+    with Staging(out_dir) as staging:  # each output is written out as soon as it is made
+        if workers > 1 and len(pending) > 1:  # the workers check, in parallel, before they render
+            if on_loaded:
+                on_loaded(len(pending))
+            outputs = render(pending, options, workers, progress, keep=staging.add)
+        else:
+            check_all([(doc, fmt) for doc, fmt, _ in pending], options)
+            if on_loaded:
+                on_loaded(len(pending))
+            outputs = render(pending, options, 1, progress, checked=True, keep=staging.add, release=release)
+        staging.commit()
     built = {o.path: o for o in outputs}
     return [built.get(path) or Output(doc, fmt, path, current[path], current=True) for doc, fmt, path in jobs]
-
-
-def _start_early(workers: Workers, doc: Document, formats: Sequence[str], out_dir: Path, options: Options,
-                 force: bool, seen: dict[Path, bytes | None]) -> None:
-    """Start a just-loaded document's jobs.  Only a guess: ``build`` plans and checks every
-    document again once all are loaded, reports what is wrong and ignores jobs it does not have."""
-    taken = workers.taken()
-    try:
-        source_date_epoch()
-        jobs = [job for job in plan([doc], formats, out_dir) if job[2] not in taken and job[2] not in seen]
-        check_targets(out_dir, [path for _, _, path in jobs])
-    except StudygenError:
-        return
-    current = {} if force else up_to_date(jobs, options)
-    if not force:
-        seen.update({path: current.get(path) for _, _, path in jobs})
-    workers.submit([job for job in jobs if job[2] not in current], options, more=True)
 
 
 def summary(outputs: Sequence[Output]) -> str:

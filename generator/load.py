@@ -14,7 +14,7 @@ import typing
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from generator import cardrules, collector, identity, inline, model, textcheck, tomlfast, validate
 from generator.errors import ContentError, Problem
@@ -23,19 +23,29 @@ from generator.model import ClozeCard, Content, Document
 from generator.pending import Warnings
 
 
-def load_all(paths: Iterable[Path], loaded: Callable[[Document], None] | None = None) -> list[Document]:
-    """Load every file; raise one ContentError listing every problem of every file.
-    ``loaded`` is called with each document as soon as it is loaded (before the others)."""
+def load_all(paths: Iterable[Path]) -> list[Document]:
+    """Load every file; raise one ContentError listing every problem of every file."""
+    return gathered(map(loaded, paths))
+
+
+def loaded(path: Path) -> Document | ContentError:
+    """The document, or what stops it from loading."""
+    try:
+        return load(path)
+    except ContentError as error:
+        return error
+
+
+def gathered(results: Iterable[Document | ContentError]) -> list[Document]:
+    """Each file's ``loaded`` result, in file order, as ``load_all`` returns them: the documents,
+    or one ContentError listing every file's problems and each slug used twice."""
     documents: list[Document] = []
     problems: dict[Path, list[Problem]] = {}
-    for path in paths:
-        try:
-            documents.append(load(path))
-        except ContentError as error:
-            problems.update(error.problems)
-            continue
-        if loaded:
-            loaded(documents[-1])
+    for result in results:
+        if isinstance(result, ContentError):
+            problems.update(result.problems)
+        else:
+            documents.append(result)
     slugs: dict[str, Path] = {}
     for doc in documents:
         if doc.slug in slugs:

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+import re
 import time
 from pathlib import Path
 
 import pytest
 
 from generator.build import build
-from generator.errors import ContentError, Problem, RenderError
+from generator.errors import ContentError, OutputError, Problem, RenderError
 from generator.render import FORMATS, Options
-from tests.conftest import copies, invoke, starter, write_content
+from tests.conftest import invoke, starter, write_content
 
 ALL = list(FORMATS)
 
@@ -70,78 +71,163 @@ def test_content_errors_cross_process_boundaries():
     assert again.lines() == error.lines() and str(again) == str(error)
 
 
+def batch(folder: Path, count: int, change=None) -> list[Path]:
+    """``count`` copies of the fixture content (slugs a0, a1...); ``change(n, data)`` edits copy n.
+    The first is the largest, so the workers take it first and finish it last."""
+    paths = []
+    for n in range(count):
+        data = starter()
+        data["article"]["slug"], data["article"]["deck"] = f"a{n}", f"Copy {n}"
+        if n == 0:
+            for section in data["sections"]:
+                section["body"] = "\n\n".join([section["body"]] * 4)
+        if change:
+            change(n, data)
+        paths.append(write_content(folder, data, name=f"a{n}.toml"))
+    return paths
+
+
+def batch_problems(paths: list[Path], out: Path, workers: int) -> list[str]:
+    with pytest.raises(ContentError) as error:
+        build(paths, out, ALL, Options(), workers=workers)
+    assert not out.exists()
+    return error.value.lines()
+
+
+def test_a_batch_reports_every_files_load_problems_in_file_order(tmp_path):
+    """The third of six files does not load and the fifth takes the first one's slug: both
+    are reported, in file order, as a build in one process reports them, and nothing is written."""
+    def change(n, data):
+        if n == 2:
+            data["cards"][0]["type"] = "flip"
+            del data["cards"][1]["front"]
+        if n == 4:
+            data["article"]["slug"] = "a0"
+
+    paths = batch(tmp_path / "content", 6, change)
+    serial = batch_problems(paths, tmp_path / "one", 1)
+    assert len(serial) == 3
+    assert all(str(paths[2]) in line for line in serial[:2]) and "unknown card type" in serial[0]
+    assert str(paths[4]) in serial[2] and f"already used by {paths[0]}" in serial[2]
+    assert re.match(rf"{re.escape(str(paths[4]))}:\d+: article.slug", serial[2])  # with its line
+    for workers in (2, 3):
+        assert batch_problems(paths, tmp_path / f"j{workers}", workers) == serial
+    result = invoke("build", *map(str, paths), "-o", str(tmp_path / "cli"), "-j", "2")
+    assert result.exit_code == 1 and not (tmp_path / "cli").exists()
+    assert [line for line in result.output.splitlines() if line.startswith("error: ")] == \
+        [f"error: {line}" for line in serial]
+
+
+def test_a_batch_reports_every_outputs_check_problems_in_file_order(tmp_path):
+    """Problems only the formats' checks find, in the second and fourth of five files, are all
+    reported as one process reports them; with a file that does not load too, only its
+    problems are, as in one process (whose format checks run after every file has loaded)."""
+    def change(n, data):
+        if n == 1:
+            data["sections"][1]["body"] += " \U0001F600"  # no face of the PDF font has it
+            data["cards"][0]["back"] = "word " * 300  # too long for a printed card
+        if n == 3:
+            data["cards"][2]["back"] = "word " * 300
+
+    paths = batch(tmp_path / "content", 5, change)
+    serial = batch_problems(paths, tmp_path / "one", 1)
+    assert [str(paths[1])] * 2 + [str(paths[3])] == [line.split(":")[0] for line in serial]
+    assert batch_problems(paths, tmp_path / "two", 2) == serial
+    paths[4].write_text("", encoding="utf-8")
+    serial = batch_problems(paths, tmp_path / "one", 1)
+    assert serial == [f"{paths[4]}: the file is empty"]
+    assert batch_problems(paths, tmp_path / "two", 2) == serial
+
+
+def test_two_files_of_a_batch_naming_one_output_are_refused(tmp_path):
+    def change(n, data):
+        if n == 2:
+            data["article"]["slug"] = "a1-cards"  # its explainer would be a1's card sheets
+
+    paths = batch(tmp_path / "content", 4, change)
+    messages = []
+    for workers in (1, 2):
+        with pytest.raises(OutputError) as error:
+            build(paths, tmp_path / f"j{workers}", ALL, Options(), workers=workers)
+        assert not (tmp_path / f"j{workers}").exists()
+        messages.append(str(error.value).replace(f"j{workers}", "OUT"))
+    assert messages[0] == messages[1] and "a1-cards.pdf" in messages[0]
+
+
+def signature(folder: Path) -> dict[str, tuple[int, int, bytes]]:
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(folder.iterdir())}
+
+
+def test_a_batch_leaves_up_to_date_outputs_untouched_and_says_what_one_process_says(tmp_path):
+    """After one card of one file changes, a -j 2 build rewrites only what that card is in,
+    prints what a -j 1 build prints (the deck's warning that its version was not raised
+    included), and its files are those of a -j 1 build, byte for byte."""
+    paths = batch(tmp_path / "content", 4, lambda n, data: data["article"].update(draft=True) if n == 3 else None)
+    runs = {}
+    for workers in (1, 2):
+        out = tmp_path / f"j{workers}"
+        first = invoke("-v", "build", *map(str, paths), "-o", str(out), "-j", str(workers))
+        assert first.exit_code == 0, first.output
+        runs[workers] = [first.output]
+    assert signature(tmp_path / "j1").keys() == signature(tmp_path / "j2").keys()
+    assert {k: v[2] for k, v in signature(tmp_path / "j1").items()} == \
+        {k: v[2] for k, v in signature(tmp_path / "j2").items()}
+    before = signature(tmp_path / "j2")
+    text = paths[1].read_text(encoding="utf-8")
+    paths[1].write_text(text.replace('back = "NAD^{+}"', 'back = "NAD^{+}, the coenzyme"', 1), encoding="utf-8")
+    assert paths[1].read_text(encoding="utf-8") != text
+    for workers in (1, 2):
+        again = invoke("-v", "build", *map(str, paths), "-o", str(tmp_path / f"j{workers}"), "-j", str(workers))
+        assert again.exit_code == 0, again.output
+        runs[workers].append(again.output)
+    after = signature(tmp_path / "j2")
+    changed = {name for name in after if after[name] != before[name]}
+    assert changed == {"a1.apkg", "a1-cards.pdf", "a1.html"}  # the explainer does not show the cards
+    assert {k: v[2] for k, v in signature(tmp_path / "j1").items()} == {k: v[2] for k, v in after.items()}
+
+    def said(output: str, workers: int) -> list[str]:
+        return [re.sub(r" in [0-9.]+ s$", "", line.replace(f"j{workers}", "OUT")) for line in output.splitlines()]
+
+    assert [said(output, 1) for output in runs[1]] == [said(output, 2) for output in runs[2]]
+    assert any("a3.toml" in line and "draft" in line for line in said(runs[2][0], 2))
+    assert any(line.startswith("warning: ") and "a1.apkg was built from different content" in line
+               for line in said(runs[2][1], 2))
+    assert any(line.startswith("up to date: ") for line in said(runs[2][1], 2))
+    forced = build(paths, tmp_path / "j2", ALL, Options(), workers=2, force=True)
+    assert not any(o.current for o in forced)
+    assert {o.path.name: o.data for o in forced} == {k: v[2] for k, v in after.items()}
+
+
 @pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
-def test_a_batch_renders_the_files_loaded_while_the_others_load(tmp_path, monkeypatch):
-    """With several content files, a file's outputs start rendering once it is loaded, not
-    after every file is; the outputs are those of a build in one process."""
+def test_a_batch_is_loaded_in_the_workers_largest_file_first(tmp_path, monkeypatch):
+    """The main process loads nothing: each file is loaded in the worker that renders it, and
+    the largest files are handed out first, so the batch ends on small ones."""
+    import os
+
     import generator.load as load_module
-    import generator.render.html as html
 
-    paths = copies(tmp_path / "content", 3)
+    paths = batch(tmp_path / "content", 5, lambda n, data: data["sections"].extend(
+        [{**data["sections"][0], "id": f"more-{k}"} for k in range(3 * n)]))
+    largest = sorted(paths, key=lambda path: -path.stat().st_size)
+    assert largest[0] != paths[0] and largest[1] != paths[-1]  # neither in file order nor the reverse
     serial = {o.path.name: o.data for o in build(paths, tmp_path / "one", ALL, Options(), workers=1)}
-    marker = tmp_path / "rendering-a0"
-    real_render, real_load = html.render, load_module.load
+    log, real = tmp_path / "loads", load_module.load
 
-    def render(doc, options):  # in a worker
-        if doc.slug == "a0":
-            marker.touch()
-        return real_render(doc, options)
+    def load(path):
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()} {path.name}\n")
+        deadline = time.monotonic() + 60  # the first two loads wait for each other: both workers have started
+        while len(log.read_text().splitlines()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return real(path)
 
-    seen = []
-
-    def load(path):  # in this process
-        if path == paths[-1]:
-            deadline = time.monotonic() + 60
-            while not marker.exists() and time.monotonic() < deadline:
-                time.sleep(0.05)
-            seen.append(marker.exists())
-        return real_load(path)
-
-    monkeypatch.setattr(html, "render", render)
     monkeypatch.setattr(load_module, "load", load)
     outputs = build(paths, tmp_path / "two", ALL, Options(), workers=2)
-    assert seen == [True]  # the first file's outputs were rendering before the last file loaded
     assert {o.path.name: o.data for o in outputs} == serial
-    again = build(paths, tmp_path / "two", ALL, Options(), workers=2)  # nothing changed
-    assert all(o.current for o in again) and {o.path.name: o.data for o in again} == serial
-
-
-@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
-def test_a_batch_ends_on_short_jobs_not_on_an_explainer(tmp_path, monkeypatch):
-    """While every worker is busy, a loaded file's shorter jobs wait behind the next file's
-    explainer, so the last explainer does not start after the short jobs it could run beside."""
-    import generator.build as build_module
-
-    paths = []
-    for n in range(4):
-        data = starter()
-        data["article"]["slug"] = f"a{n}"
-        data["article"]["deck"] = f"Copy {n}"
-        for section in data["sections"]:  # the explainer is each file's longest job
-            section["body"] = "\n\n".join([section["body"]] * 8)
-        paths.append(write_content(tmp_path / "content", data, name=f"a{n}.toml"))
-    serial = {o.path.name: o.data for o in build(paths, tmp_path / "one", ALL, Options(), workers=1)}
-    gate, log = tmp_path / "all-loaded", tmp_path / "started"
-    real = build_module._render_one
-
-    def render_one(job, options, checked=False):  # in a worker
-        doc, fmt, _ = job
-        with open(log, "a") as handle:
-            handle.write(f"{doc.slug} {fmt.name}\n")
-        if doc.slug == "a0" and fmt.name in ("pdf", "cards"):  # both workers stay busy until all are loaded
-            deadline = time.monotonic() + 60
-            while not gate.exists() and time.monotonic() < deadline:
-                time.sleep(0.02)
-        return real(job, options, checked)
-
-    monkeypatch.setattr(build_module, "_render_one", render_one)
-    outputs = build(paths, tmp_path / "two", ALL, Options(), workers=2, on_loaded=lambda count: gate.touch())
-    assert {o.path.name: o.data for o in outputs} == serial
-    started = log.read_text().split("\n")[:-1]
-    assert sorted(started) == sorted(f"a{n} {name}" for n in range(4) for name in ALL)
-    # In the order submitted, the last explainer is followed by a2's and a3's short jobs (six);
-    # taken in document order it would be followed by a3's three only.
-    assert len(started) - started.index("a3 pdf") - 1 >= 5
+    loads = [line.split() for line in log.read_text().splitlines()]
+    assert sorted(name for _, name in loads) == sorted(path.name for path in paths)
+    assert str(os.getpid()) not in {pid for pid, _ in loads} and len({pid for pid, _ in loads}) == 2
+    assert {name for _, name in loads[:2]} == {largest[0].name, largest[1].name}
 
 
 def test_workers_inherit_the_fonts_and_the_code_hash_instead_of_making_them_again(tmp_path, monkeypatch):

@@ -205,3 +205,37 @@ def test_a_worker_stopped_before_it_has_set_its_signals_prints_nothing(tmp_path)
         multiprocessing.util.register_after_fork(hold_on, hold)
     """ + BUILD
     assert_stopped_by_the_glyph_problem(tmp_path, script)
+
+
+def test_sigterm_ends_a_batch_whose_first_outputs_wait_in_temporary_files(tmp_path):
+    """A batch stopped while a worker renders its last file, after other files' outputs were
+    written to temporary files: status 143, one line, no temporary file left."""
+    marker, out = tmp_path / "rendering", tmp_path / "out"
+    script = f"""if True:
+        import sys, threading, time
+        from pathlib import Path
+        import generator.build as build
+        real = build._render_one
+
+        def endless(job, options, checked=False):
+            if job[0].slug == "a2" and job[1].name == "pdf":
+                deadline = time.monotonic() + 60
+                while not list(Path({str(out)!r}).glob(".*.tmp")) and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                Path({str(marker)!r}).touch()
+                threading.Event().wait()
+            return real(job, options, checked)
+
+        build._render_one = endless  # the workers are forked: they have it too
+        from generator.cli import main
+        main(["build", *sys.argv[1:], "-o", {str(out)!r}, "-j", "2"], prog_name="studygen")
+    """
+    paths = []
+    for n in range(3):
+        data = starter()
+        data["article"]["slug"], data["article"]["deck"] = f"a{n}", f"Copy {n}"
+        paths.append(str(write_content(tmp_path / "c", data, name=f"a{n}.toml")))
+    result = run(script, *paths, marker=marker)
+    assert result.returncode == 143, result.stderr
+    assert result.stderr.strip() == "studygen: interrupted", result.stderr
+    assert empty(out)

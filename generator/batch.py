@@ -1,0 +1,140 @@
+"""A build of several content files in worker processes: each worker loads the files it is
+given, checks and renders their outputs, and sends back each document with the bytes it made.
+
+The main process only hands out the files (largest first, so the batch ends on short ones),
+writes each output to its temporary file as it arrives, and once every file is back does
+what needs all of them: slugs used twice, two outputs naming one file, and reporting every
+problem of every file together, exactly as a build in one process reports them.  Loading
+and checking then run in parallel too, instead of one file after another in the main
+process while the workers render.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, NamedTuple, Sequence
+
+from generator import build as building, buildkey, load as loading
+from generator.build import Output, Workers, plan, up_to_date
+from generator.errors import ContentError, Problem, StudygenError
+from generator.model import Document
+from generator.render import FORMATS, Options, check, source_date_epoch
+from generator.staging import Staging, check_targets
+
+
+class Made(NamedTuple):
+    """What a worker did about one output of a file."""
+
+    problems: list[Problem]  # its format's checks found these (with their lines)
+    data: bytes | None  # rendered
+    warning: str | None  # about the file it replaces
+    error: Exception | None  # its check or render failed: a bug, or a RenderError
+    current: bool = False  # the file is up to date and stays untouched
+
+
+def build_batch(files: Sequence[Path], out_dir: Path, formats: Sequence[str], options: Options, workers: int,
+                progress: Callable[[int], None] | None = None, on_loaded: Callable[[int], None] | None = None,
+                force: bool = False) -> list[Output]:
+    """``generator.build.build`` of several files in ``workers`` processes.  ``on_loaded`` is
+    called once the files are handed out, with the number of outputs; ``progress`` with
+    each file's number of outputs once they are made or found up to date."""
+    names = list(dict.fromkeys(formats))
+    try:
+        source_date_epoch()  # ReportLab reads it too, and would fail mid-render on a bad value
+        check_targets(out_dir, [])
+    except StudygenError:  # nothing to render: what is reported is what one process reports first
+        docs = loading.load_all(files)
+        source_date_epoch()
+        check_targets(out_dir, [path for _, _, path in plan(docs, names, out_dir)])
+        raise
+    loaded: dict[int, Document | ContentError] = {}
+    made: dict[int, list[Made]] = {}
+    staged: dict[tuple[int, str], Output] = {}
+    with Workers(min(workers, len(files))) as pool, Staging(out_dir) as staging:
+        _before_forking(names)
+        futures = {pool.start(_build_file, files[i], names, out_dir, options, force): i
+                   for i in sorted(range(len(files)), key=lambda i: -_size(files[i]))}
+        if on_loaded:
+            on_loaded(len(files) * len(names))
+        from concurrent.futures import as_completed
+
+        for future in as_completed(futures):
+            i = futures.pop(future)
+            loaded[i], results = future.result()
+            made[i] = [result._replace(data=None) for result in results]
+            for name, result in zip(names, results):
+                if result.data is not None and not pool.failed.is_set():
+                    output = Output(loaded[i], FORMATS[name], out_dir / FORMATS[name].filename(loaded[i]),
+                                    result.data, result.warning)
+                    staged[i, name] = staging.add(output)
+            del future, results
+            if progress:
+                progress(len(names))
+        docs = loading.gathered(loaded[i] for i in range(len(files)))
+        jobs = plan(docs, names, out_dir)
+        check_targets(out_dir, [path for _, _, path in jobs])
+        problems = {doc.path: found for i, doc in enumerate(docs)
+                    if (found := [problem for result in made[i] for problem in result.problems])}
+        if problems:
+            raise ContentError(problems)
+        for i in range(len(files)):
+            for result in made[i]:
+                if result.error is not None:
+                    raise result.error
+        staging.commit()
+    return [staged.get((n // len(names), fmt.name)) or Output(doc, fmt, path, None, current=True)
+            for n, (doc, fmt, path) in enumerate(jobs)]
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:  # the worker that loads it says what is wrong
+        return 0
+
+
+def _before_forking(names: list[str]) -> None:
+    """What every worker would make for itself, made once before they fork: the build keys'
+    code hash and library versions and, when both PDFs are made, the registered fonts."""
+    buildkey.code()
+    buildkey.environment()
+    if {"pdf", "cards"} <= set(names):
+        from generator.render.pdf.fonts import register
+
+        register()
+
+
+def _build_file(path: Path, names: list[str], out_dir: Path, options: Options,
+                force: bool) -> tuple[Document | ContentError, list[Made]]:
+    """In a worker: load ``path``, find which of its outputs are up to date, check the others
+    and, unless a check here or anything elsewhere in the batch failed, render them."""
+    doc = loading.loaded(path)
+    if isinstance(doc, ContentError):
+        building._failed.set()
+        return doc, []
+    jobs = [(doc, FORMATS[name], out_dir / FORMATS[name].filename(doc)) for name in names]
+    current = {} if force else up_to_date(jobs, options)
+    results: dict[str, Made] = {job[1].name: Made([], None, None, None, True) for job in jobs if job[2] in current}
+    pending = [job for job in jobs if job[2] not in current]  # up-to-date outputs passed their checks
+    for job in pending:
+        try:
+            found = check(doc, job[1], options)
+        except Exception as error:  # the other jobs are still checked: their problems come first
+            results[job[1].name] = Made([], None, None, error)
+            continue
+        if found:
+            results[job[1].name] = Made(loading.locate(path, found), None, None, None)
+    if len(results) > len(current):
+        building._failed.set()
+    # Each document's deck and HTML edition before its PDFs, as in one process (see build._TURN).
+    for job in sorted(pending, key=lambda job: building._TURN.get(job[1].name, 1)):
+        if job[1].name in results or building._failed.is_set():
+            continue
+        try:
+            results[job[1].name] = Made([], building._render_one(job, options, checked=True),
+                                        building._warning(*job), None)
+        except Exception as error:
+            building._failed.set()
+            results[job[1].name] = Made([], None, None, error)
+    return doc, [results.get(name) or Made([], None, None, None) for name in names]
