@@ -87,6 +87,14 @@ def build_batch(files: Sequence[Path], out_dir: Path, formats: Sequence[str], op
             for n, (doc, fmt, path) in enumerate(jobs)]
 
 
+def shared_evenly(files: Sequence[Path], workers: int) -> bool:
+    """Whether whole files can be shared out evenly enough: none is more work than a worker's
+    share of the batch (a file's size stands for its work).  A larger file is better loaded
+    once and its outputs rendered in several workers at once, as for a single file."""
+    sizes = [_size(path) for path in files]
+    return max(sizes) * workers <= sum(sizes)
+
+
 def _size(path: Path) -> int:
     try:
         return os.stat(path).st_size

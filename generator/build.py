@@ -326,10 +326,11 @@ def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options:
     """Load, render and write; outputs whose file is up to date are left untouched unless ``force``.
     ``release``: see ``render`` (a process that builds again passes False)."""
     files = content_paths(paths)
-    if workers > 1 and len(files) >= workers:  # each worker loads the files it renders
-        from generator.batch import build_batch
+    if workers > 1 and len(files) >= workers:
+        from generator import batch
 
-        return build_batch(files, out_dir, formats, options, workers, progress, on_loaded, force)
+        if batch.shared_evenly(files, workers):  # each worker loads the files it renders
+            return batch.build_batch(files, out_dir, formats, options, workers, progress, on_loaded, force)
     docs = load_all(files)
     source_date_epoch()  # ReportLab reads it too, and would fail mid-render on a bad value
     jobs = plan(docs, formats, out_dir)

@@ -87,6 +87,14 @@ def batch(folder: Path, count: int, change=None) -> list[Path]:
     return paths
 
 
+def evenly(paths: list[Path]) -> list[Path]:
+    """``paths``, which -j 2 and -j 3 builds load in their workers."""
+    from generator.batch import shared_evenly
+
+    assert shared_evenly(paths, 2) and shared_evenly(paths, 3)
+    return paths
+
+
 def batch_problems(paths: list[Path], out: Path, workers: int) -> list[str]:
     with pytest.raises(ContentError) as error:
         build(paths, out, ALL, Options(), workers=workers)
@@ -104,7 +112,7 @@ def test_a_batch_reports_every_files_load_problems_in_file_order(tmp_path):
         if n == 4:
             data["article"]["slug"] = "a0"
 
-    paths = batch(tmp_path / "content", 6, change)
+    paths = evenly(batch(tmp_path / "content", 6, change))
     serial = batch_problems(paths, tmp_path / "one", 1)
     assert len(serial) == 3
     assert all(str(paths[2]) in line for line in serial[:2]) and "unknown card type" in serial[0]
@@ -129,7 +137,7 @@ def test_a_batch_reports_every_outputs_check_problems_in_file_order(tmp_path):
         if n == 3:
             data["cards"][2]["back"] = "word " * 300
 
-    paths = batch(tmp_path / "content", 5, change)
+    paths = evenly(batch(tmp_path / "content", 5, change))
     serial = batch_problems(paths, tmp_path / "one", 1)
     assert [str(paths[1])] * 2 + [str(paths[3])] == [line.split(":")[0] for line in serial]
     assert batch_problems(paths, tmp_path / "two", 2) == serial
@@ -144,7 +152,7 @@ def test_two_files_of_a_batch_naming_one_output_are_refused(tmp_path):
         if n == 2:
             data["article"]["slug"] = "a1-cards"  # its explainer would be a1's card sheets
 
-    paths = batch(tmp_path / "content", 4, change)
+    paths = evenly(batch(tmp_path / "content", 4, change))
     messages = []
     for workers in (1, 2):
         with pytest.raises(OutputError) as error:
@@ -162,7 +170,7 @@ def test_a_batch_leaves_up_to_date_outputs_untouched_and_says_what_one_process_s
     """After one card of one file changes, a -j 2 build rewrites only what that card is in,
     prints what a -j 1 build prints (the deck's warning that its version was not raised
     included), and its files are those of a -j 1 build, byte for byte."""
-    paths = batch(tmp_path / "content", 4, lambda n, data: data["article"].update(draft=True) if n == 3 else None)
+    paths = evenly(batch(tmp_path / "content", 4, lambda n, data: data["article"].update(draft=True) if n == 3 else None))
     runs = {}
     for workers in (1, 2):
         out = tmp_path / f"j{workers}"
@@ -260,3 +268,34 @@ def test_workers_inherit_the_fonts_and_the_code_hash_instead_of_making_them_agai
     finally:
         for cached in (fonts.register, fonts._covered, fonts._covered_by_all, buildkey.code):
             cached.cache_clear()
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
+def test_a_file_larger_than_a_workers_share_is_loaded_once_and_its_outputs_shared_out(tmp_path, monkeypatch):
+    """A batch whose largest file is more than a worker's share is built as one file is: every
+    file loaded in the main process, each output rendered in whichever worker is free."""
+    import os
+
+    import generator.load as load_module
+
+    def longer(n, data):
+        if n == 1:
+            for section in data["sections"]:
+                section["body"] = "\n\n".join([section["body"]] * 20)
+
+    log, real = tmp_path / "loads", load_module.load
+
+    def load(path):
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return real(path)
+
+    monkeypatch.setattr(load_module, "load", load)
+    for count, expect_main in ((2, True), (3, True), (6, False)):
+        paths = batch(tmp_path / f"content-{count}", count, longer)
+        serial = {o.path.name: o.data for o in build(paths, tmp_path / f"one-{count}", ALL, Options(), workers=1)}
+        log.unlink()
+        outputs = build(paths, tmp_path / f"two-{count}", ALL, Options(), workers=2)
+        assert {o.path.name: o.data for o in outputs} == serial
+        pids = log.read_text().split()
+        assert len(pids) == count and (set(pids) == {str(os.getpid())}) == expect_main, count
