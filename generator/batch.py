@@ -51,7 +51,9 @@ def build_batch(files: Sequence[Path], out_dir: Path, formats: Sequence[str], op
     loaded: dict[int, Document | ContentError] = {}
     made: dict[int, list[Made]] = {}
     staged: dict[tuple[int, str], Output] = {}
-    with Workers(min(workers, len(files))) as pool, Staging(out_dir) as staging:
+    # Every worker has files of its own to render until the batch ends: no core would wait
+    # for one long output, so none is drawn in two processes.
+    with Workers(min(workers, len(files)), helpers=False) as pool, Staging(out_dir) as staging:
         _before_forking(names)
         futures = {pool.start(_build_file, files[i], names, out_dir, options, force): i
                    for i in sorted(range(len(files)), key=lambda i: -_size(files[i]))}

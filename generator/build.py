@@ -165,10 +165,11 @@ def _tasks(jobs: list[Job]) -> list[list[int]]:
 _failed = None  # in a worker: an Event set once some job of this build failed
 
 
-def _start_worker(failed) -> None:
+def _start_worker(failed, helpers: bool) -> None:
     global _failed
     signals.quiet_worker()
-    mark_worker()
+    if helpers:
+        mark_worker()
     _failed = failed
     # What a forked worker inherits (the modules and documents loaded so far) lives as long as
     # the worker: left out of its garbage collections, it is not scanned again at each one, nor
@@ -209,7 +210,9 @@ class Workers:
     check and render passed, and all problems are reported together, as ``check_all`` does.
     """
 
-    def __init__(self, count: int):
+    def __init__(self, count: int, helpers: bool = True):
+        """``helpers``: a worker may start a helper process for one long output (see
+        render.pdf.halves), which pays only while other workers wait for that output."""
         import multiprocessing  # here, not at the top: a -j 1 build or a check has no use for it
         from concurrent.futures import ProcessPoolExecutor
 
@@ -218,7 +221,7 @@ class Workers:
         context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
         self.failed = (context or multiprocessing).Event()
         self.pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_start_worker,
-                                        initargs=(self.failed,))
+                                        initargs=(self.failed, helpers))
 
     def __enter__(self) -> "Workers":
         return self

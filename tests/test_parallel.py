@@ -299,3 +299,26 @@ def test_a_file_larger_than_a_workers_share_is_loaded_once_and_its_outputs_share
         assert {o.path.name: o.data for o in outputs} == serial
         pids = log.read_text().split()
         assert len(pids) == count and (set(pids) == {str(os.getpid())}) == expect_main, count
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
+def test_a_batchs_workers_draw_no_output_in_two_processes(tmp_path, monkeypatch):
+    """A worker may draw a long PDF in two processes when the other workers would wait for it
+    (render.pdf.halves); a batch's workers each have files of their own, so they do not."""
+    import generator.build as build_module
+    from generator import render as render_module
+
+    log, real = tmp_path / "log", build_module._render_one
+
+    def render_one(job, options, checked=False):
+        with open(log, "a") as handle:
+            handle.write(f"{render_module.in_worker()}\n")
+        return real(job, options, checked)
+
+    monkeypatch.setattr(build_module, "_render_one", render_one)
+    paths = evenly(batch(tmp_path / "content", 4))
+    build(paths, tmp_path / "batch", ["pdf", "cards"], Options(), workers=2)
+    assert log.read_text().split() == ["False"] * 8
+    log.unlink()
+    build(paths[:1], tmp_path / "one", ["pdf", "cards"], Options(), workers=2)
+    assert log.read_text().split() == ["True"] * 2
