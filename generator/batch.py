@@ -19,6 +19,7 @@ from generator import build as building, buildkey, load as loading
 from generator.build import Output, Workers, plan, up_to_date
 from generator.errors import ContentError, Problem, StudygenError
 from generator.model import Document
+from generator.pending import settle
 from generator.render import FORMATS, Options, check, source_date_epoch
 from generator.staging import Staging, check_targets
 
@@ -147,4 +148,8 @@ def _build_file(path: Path, names: list[str], out_dir: Path, options: Options,
         except Exception as error:
             building._failed.set()
             results[job[1].name] = Made([], None, None, error)
+    if not building._failed.is_set():
+        # Found here, beside the work of this file, rather than in the main process: every
+        # core already has a worker to keep busy.
+        settle([doc])
     return doc, [results.get(name) or Made([], None, None, None) for name in names]

@@ -322,3 +322,34 @@ def test_a_batchs_workers_draw_no_output_in_two_processes(tmp_path, monkeypatch)
     log.unlink()
     build(paths[:1], tmp_path / "one", ["pdf", "cards"], Options(), workers=2)
     assert log.read_text().split() == ["True"] * 2
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
+def test_a_batchs_warnings_are_found_in_its_workers(tmp_path, monkeypatch):
+    """Each file's warnings (generator.pending) are found in the worker that loaded it,
+    beside its other work, not left to the main process once the batch is done."""
+    import os
+
+    import generator.load as load_module
+
+    log, real = tmp_path / "warnings", load_module._warnings
+
+    def warnings(*args):
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return real(*args)
+
+    monkeypatch.setattr(load_module, "_warnings", warnings)
+    paths = evenly(batch(tmp_path / "content", 4, lambda n, data: data["article"].update(draft=True) if n == 2 else None))
+    outputs = build(paths, tmp_path / "out", ALL, Options(), workers=2)
+    said = {o.doc.path: [p.located(o.doc.path) for p in o.doc.warnings] for o in outputs}
+    pids = log.read_text().split()
+    assert len(pids) == 4 and str(os.getpid()) not in pids
+    assert any("this is a draft" in line for line in said[paths[2]])
+    assert said == {doc.path: [p.located(doc.path) for p in doc.warnings] for doc in map(real_load, paths)}
+
+
+def real_load(path: Path):
+    from generator.load import load
+
+    return load(path)
