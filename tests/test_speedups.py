@@ -835,3 +835,79 @@ def test_every_paragraph_of_the_explainer_is_broken_into_lines_at_one_width(monk
     explainer.render(load(CONTENT), options)
     assert len(widths_of) > 300
     assert {n: w for n, w in widths_of.items() if len(w) > 1} == {}
+
+
+_PHRASES = ["autophagy", "NAD<super>+</super>", "<b>sirtuins</b>", "<i>in vitro</i>", "mitochondrial-biogenesis",
+            "nicotinamide mononucleotide", "of", "a", "“recycling”", "≥ 2 weeks", "H<sub>2</sub>O",
+            '<a href="https://doi.org/10.1016/j.cmet.2016.09.004">https://doi.org/10.1016/j.cmet.2016.09.004</a>',
+            '<a href="#ref-x" color="#1f4e79">[3]</a>', "W" * 40, "immunohistochemistry", "x&amp;y"]
+
+
+def _drawn(paragraphs, width: float, height: float) -> bytes:
+    """The bytes of the paragraphs drawn one below the other: lines, words, links and all."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1, pagesize=(width + 100, 100_000))
+    canvas.bookmarkPage("ref-x")  # the one link target the phrases name
+    y = 99_000
+    for p in paragraphs:
+        y -= p.height
+        p.drawOn(canvas, 50, y)
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def _laid_out_again(text: str, style, width: float, height: float, first: float):
+    """A paragraph laid out as a frame does on each of two passes: wrapped, then split at the
+    same width (at the height ``first`` on the first pass), then wrapped again, as on the next
+    page when nothing of it fitted."""
+    p = para.Paragraph(text, style)
+    for room in (first, height):
+        p.wrap(width, 1e6)
+        parts = p.split(width, room)
+    for part in parts:
+        part.wrap(width, 1e6)
+    p.wrap(width, 1e6)
+    return p, parts
+
+
+def _laid_out_once(text: str, style, width: float, height: float):
+    """The same paragraph broken into lines once, and split once."""
+    whole = para.Paragraph(text, style)
+    whole.wrap(width, 1e6)
+    split = para.Paragraph(text, style)
+    split.wrap(width, 1e6)
+    parts = split.split(width, height)
+    for part in parts:
+        part.wrap(width, 1e6)
+    return whole, parts
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(sorted(explainer.styles())), st.lists(st.sampled_from(_PHRASES), min_size=1, max_size=40),
+       st.sampled_from([60.0, 131.5, 217.25, 481.8897637795275]), st.floats(min_value=20, max_value=200),
+       st.one_of(st.none(), st.floats(min_value=20, max_value=200)))
+@example("glossary", ["autophagy", "<b>sirtuins</b>", "autophagy"], 60.0, 20.0, None)
+@example("body", ["immunohistochemistry"] * 12 + ["W" * 40] * 3, 131.5, 35.0, 95.0)
+@example("glossarymore", ["autophagy", "nicotinamide mononucleotide"], 60.0, 20.0, None)  # switches to plain
+def test_lines_and_parts_kept_from_an_earlier_layout_are_those_of_one_breaking(name, words, width, height, first):
+    """A paragraph laid out again keeps its lines and its parts per split (reuse): whole and
+    split, it draws what the same paragraph broken and split once draws.  (ReportLab itself,
+    breaking a hyphenated paragraph again, can leave empty runs on a line, drawn as extra
+    spaces in the page's content; a paragraph is never broken again at one width here.)"""
+    from generator.render.pdf import fonts
+
+    fonts.register()
+    reuse.install()
+    style = explainer.styles()[name]
+    text = " ".join(words)
+    kept, kept_parts = _laid_out_again(text, style, width, height, height if first is None else first)
+    once, once_parts = _laid_out_once(text, style, width, height)
+    assert (kept.width, kept.height) == (once.width, once.height)
+    assert _drawn([kept], width, kept.height) == _drawn([once], width, once.height)
+    assert len(kept_parts) == len(once_parts)
+    assert _drawn(kept_parts, width, 0) == _drawn(once_parts, width, 0)
