@@ -911,3 +911,26 @@ def test_lines_and_parts_kept_from_an_earlier_layout_are_those_of_one_breaking(n
     assert _drawn([kept], width, kept.height) == _drawn([once], width, once.height)
     assert len(kept_parts) == len(once_parts)
     assert _drawn(kept_parts, width, 0) == _drawn(once_parts, width, 0)
+
+
+
+def test_a_paragraph_split_while_broken_for_another_width_is_split_afresh_at_its_own():
+    """ReportLab splits the lines a paragraph was last broken into.  Parts made from the lines
+    of another width are not given back once the paragraph is broken for the width again."""
+    from generator.render.pdf import fonts
+
+    fonts.register()
+    reuse.install()
+    style = explainer.styles()["body"]
+    text = " ".join(["immunohistochemistry"] * 12 + ["W" * 40] * 3)
+    p = para.Paragraph(text, style)
+    p.wrap(131.5, 1e6)
+    p.wrap(70.0, 1e6)
+    p.split(131.5, 35.0)  # the lines of 70 points
+    p.wrap(131.5, 1e6)
+    parts = p.split(131.5, 35.0)
+    for part in parts:
+        part.wrap(131.5, 1e6)
+    _, once_parts = _laid_out_once(text, style, 131.5, 35.0)
+    assert [part.height for part in parts] == [part.height for part in once_parts]
+    assert _drawn(parts, 131.5, 0) == _drawn(once_parts, 131.5, 0)

@@ -40,13 +40,16 @@ def _split(self, availWidth, availHeight):
     # Every pass splits a paragraph at the same place, and each split makes two new
     # paragraphs that would be broken into lines again: the parts of the pass before,
     # whose lines are remembered, are given back instead.
+    # ReportLab splits the lines the paragraph was last broken into, whatever width they were
+    # for, so parts are given back only for the same lines.
     memo = self.__dict__.setdefault("_studygen_parts", {})
+    lines = getattr(self, "blPara", None)
     known = memo.get((availWidth, availHeight))
-    if known is not None and known[0] is self.frags:
-        return list(known[1])
+    if known is not None and known[0] is self.frags and known[1] is lines:
+        return list(known[2])
     parts = _original_split(self, availWidth, availHeight)
-    if len(parts) > 1:
-        memo[availWidth, availHeight] = (self.frags, tuple(parts))
+    if len(parts) > 1 and lines is not None:
+        memo[availWidth, availHeight] = (self.frags, lines, tuple(parts))
     return parts
 
 
