@@ -152,8 +152,37 @@ def test_card_sheets_are_the_same_drawn_the_plain_way(monkeypatch, tmp_path, opt
         m.setattr(paragraph, "getAscentDescent", widths._extent)
         m.setattr(cards, "_faces_of", lambda doc: {})
         m.setattr(cards, "_draw", lambda para, canvas, x, y: para.drawOn(canvas, x, y))
+        m.setattr(cards, "_labels", lambda canvas, left, right, y, label, edge: (
+            canvas.drawString(left, y, label), canvas.drawRightString(right, y, edge)))
         m.setattr(cards, "_fitted", lambda markup, width, height: _fitted_alone(cards, markup, width, height))
         assert [cards.render(load(path), options) for path in paths] == fast
+
+
+# Printable ASCII, PDF string escapes, and more characters outside ASCII than one font
+# subset holds (a second subset starts after 224 of them).
+_LABEL_CHARS = st.sampled_from(list("ab ()\\\r\t-·…") + [chr(c) for c in range(0x100, 0x100 + 300)])
+
+
+@settings(max_examples=30, deadline=None)
+@given(texts=st.lists(st.text(_LABEL_CHARS, max_size=40), min_size=1, max_size=12),
+       size=st.sampled_from([5.5, 7.0, 12.0]), x=st.floats(0, 600), y=st.floats(0, 800))
+def test_card_labels_are_written_as_reportlabs_text_objects_write_them(texts, size, x, y):
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from generator.render.pdf import cards
+    from generator.render.pdf.fonts import REGULAR, register
+
+    register()
+    theirs, ours = (Canvas(io.BytesIO(), initialFontName=REGULAR) for _ in range(2))
+    for canvas in (theirs, ours):
+        canvas.setFont(REGULAR, size)
+    for text in texts:
+        theirs.drawString(x, y, text)
+        theirs.drawRightString(x + 100, y, text)
+        cards._labels(ours, x, x + 100, y, text, text)
+    assert ours._code == theirs._code
 
 
 def _fitted_alone(cards, markup: str, width: float, height: float):

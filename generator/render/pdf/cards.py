@@ -18,7 +18,8 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from generator import __version__, buildkey
@@ -224,9 +225,29 @@ def _draw_card(canvas: Canvas, g: Grid, x: float, y: float, card: StudyCard, bac
     label, edge = _edge_line(_label(card), _edge(deck, back), g.width - 2 * PADDING)
     canvas.setFont(REGULAR, LABEL_SIZE)
     canvas.setFillColor(LABEL_GREY)
-    canvas.drawString(x + PADDING, y + PADDING * 0.6, label)
-    canvas.drawRightString(x + g.width - PADDING, y + PADDING * 0.6, edge)
+    _labels(canvas, x + PADDING, x + g.width - PADDING, y + PADDING * 0.6, label, edge)
     canvas.setFillColor(colors.black)
+
+
+def _labels(canvas: Canvas, left: float, right: float, y: float, label: str, edge: str) -> None:
+    """``canvas.drawString(left, y, label)`` and ``canvas.drawRightString(right, y, edge)``."""
+    _text_line(canvas, left, y, label)
+    _text_line(canvas, right - stringWidth(edge, canvas._fontname, canvas._fontsize), y, edge)
+
+
+def _text_line(canvas: Canvas, x: float, y: float, text: str) -> None:
+    """``canvas.drawString(x, y, text)`` in the canvas's font, a TrueType one, written as
+    ReportLab's text object writes it without making one (two lines on every card)."""
+    font, doc = getFont(canvas._fontname), canvas._doc
+    parts = []
+    current = -1
+    for subset, chunk in font.splitString(text, doc):
+        if subset != current:  # as TextObject._formatText switches subsets
+            parts.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(canvas._fontsize)} Tf "
+                         f"{fp_str(canvas._leading)} TL")
+            current = subset
+        parts.append(f"({escapePDF(chunk)}) Tj")
+    canvas._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {' '.join(parts)} T* ET")
 
 
 def _draw(para: Paragraph, canvas: Canvas, x: float, y: float) -> None:
