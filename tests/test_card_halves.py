@@ -98,7 +98,7 @@ def test_pages_drawn_otherwise_than_foreseen_are_drawn_again_by_the_parent(tmp_p
     # part uses characters outside ASCII), so the parent draws the second part itself.
     path = _content(tmp_path, [("β-cells and **α** " + str(n), "*γ-ray* → ½") for n in range(40)])
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(cards, "_face_texts", lambda markup: iter(()))
+        m.setattr(cards, "_face_runs", lambda markup: [])
         alone, split, taken = _both(path, Options(), m)
     assert split == alone
     assert taken == 0

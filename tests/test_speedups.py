@@ -154,6 +154,9 @@ def test_card_sheets_are_the_same_drawn_the_plain_way(monkeypatch, tmp_path, opt
         m.setattr(cards, "_draw", lambda para, canvas, x, y: para.drawOn(canvas, x, y))
         m.setattr(cards, "_labels", lambda canvas, left, right, y, label, edge: (
             canvas.drawString(left, y, label), canvas.drawRightString(right, y, edge)))
+        m.setattr(cards, "_fill", lambda canvas, color: canvas.setFillColor(color))
+        m.setattr(cards, "_line", cards._line.__wrapped__)
+        m.setattr(cards, "_edge_line", cards._edge_line.__wrapped__)
         m.setattr(cards, "_fitted", lambda markup, width, height: _fitted_alone(cards, markup, width, height))
         assert [cards.render(load(path), options) for path in paths] == fast
 

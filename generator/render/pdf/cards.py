@@ -12,7 +12,6 @@ import math
 import weakref
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -224,9 +223,23 @@ def _draw_card(canvas: Canvas, g: Grid, x: float, y: float, card: StudyCard, bac
         _draw(source, canvas, x + PADDING, bottom)
     label, edge = _edge_line(_label(card), _edge(deck, back), g.width - 2 * PADDING)
     canvas.setFont(REGULAR, LABEL_SIZE)
-    canvas.setFillColor(LABEL_GREY)
+    _fill(canvas, LABEL_GREY)
     _labels(canvas, x + PADDING, x + g.width - PADDING, y + PADDING * 0.6, label, edge)
-    canvas.setFillColor(colors.black)
+    _fill(canvas, colors.black)
+
+
+_RG = {LABEL_GREY: f"{fp_str((LABEL_GREY.red, LABEL_GREY.green, LABEL_GREY.blue))} rg",
+       colors.black: f"{fp_str((colors.black.red, colors.black.green, colors.black.blue))} rg"}
+
+
+def _fill(canvas: Canvas, color: colors.Color) -> None:
+    """``canvas.setFillColor(color)`` for an opaque RGB colour (twice on every card): the
+    operator is written once per colour, and an opacity the page already has sets nothing."""
+    if canvas._enforceColorSpace is None and canvas._extgstate.getValue("ca") == color.alpha:
+        canvas._fillColorObj = color
+        canvas._code.append(_RG[color])
+    else:
+        canvas.setFillColor(color)
 
 
 def _labels(canvas: Canvas, left: float, right: float, y: float, label: str, edge: str) -> None:
@@ -278,6 +291,7 @@ def _beside_code(canvas: Canvas) -> tuple[int, int]:
     return len(canvas._annotationrefs), len(canvas._formsinuse)
 
 
+@lru_cache(maxsize=256)  # a card's id is drawn on its front and on its back
 def _line(text: str) -> str:
     """Text for a single drawn line: markup removed, any whitespace (a tab...) one space."""
     return " ".join(plain(parse(text)).split())
@@ -291,6 +305,7 @@ def _edge(deck: str, back: bool) -> str:
     return f"{deck} · {'answer' if back else 'question'}"
 
 
+@lru_cache(maxsize=256)
 def _edge_line(label: str, deck: str, width: float) -> tuple[str, str]:
     """The card id (left) and deck name (right), shortened so together they fit one line."""
     deck, room = _deck_edge(deck, width)
@@ -400,14 +415,12 @@ def _check(doc: Document, options: Options) -> list[Problem]:
     return problems
 
 
-def _face_texts(markup: str) -> Iterable[tuple[str, str, bool]]:
-    """The fonts and texts a face's paragraph draws, in order (``halves.draw``)."""
+def _face_runs(markup: str) -> list[tuple[str, str]]:
+    """Each run of a face's paragraph as (font, text), in order (``halves.draw``)."""
     style = _style(MAX_SIZE)  # the size changes no run's font
     made = fragments(markup, style)
-    for frag in made[1] if made is not None else Paragraph(markup, style).frags:
-        text = getattr(frag, "text", "")
-        if text:
-            yield frag.fontName, text, True
+    return [(frag.fontName, getattr(frag, "text", "")) for frag in
+            (made[1] if made is not None else Paragraph(markup, style).frags)]
 
 
 def _crop_marks(canvas: Canvas, g: Grid, page: tuple[float, float]) -> None:
@@ -475,20 +488,33 @@ def _render(doc: Document, options: Options) -> bytes:
             x, y = g.slot(index, back, options.duplex)
             _draw_card(canvas, g, x, y, card, back, deck, cite, faces)
 
-    def texts(sheet: tuple[int, bool]) -> Iterable[tuple[str, str, bool]]:
+    scratch: list[Canvas] = []
+
+    def replay(sheet: tuple[int, bool]) -> None:
         start, back = sheet
-        for card in cards[start:start + per_page]:
+        doc = canvas._doc
+        for index, card in enumerate(cards[start:start + per_page]):
             face = faces.get((card, back))
-            yield from _face_texts(_face(card, back, cite) if face is None else face)
+            runs = _face_runs(_face(card, back, cite) if face is None else face)
+            if not {name for name, _ in runs} <= doc.fontMapping.keys():
+                # Which of the face's fonts draws first hangs on its line breaks (a space
+                # between two runs is drawn only inside a line): draw it, where no page shows it.
+                if not scratch:
+                    scratch.append(Canvas(io.BytesIO(), pagesize=page, invariant=1, initialFontName=REGULAR))
+                    scratch[0]._doc = doc
+                _draw_card(scratch[0], g, *g.slot(index, back, options.duplex), card, back, deck, cite, faces)
+                del scratch[0]._code[:]
+                continue
+            for name, text in runs:
+                halves.replay_text(doc, name, text, paragraph=True)
             if back and card.source:
-                yield REGULAR, card.source, True
-            label, edge = _edge_line(_label(card), _edge(deck, back), g.width - 2 * PADDING)
-            yield REGULAR, label, False
-            yield REGULAR, edge, False
+                halves.replay_text(doc, REGULAR, card.source, paragraph=True)
+            for text in _edge_line(_label(card), _edge(deck, back), g.width - 2 * PADDING):
+                halves.replay_text(doc, REGULAR, text)
 
     try:
         halves.draw(canvas, [(start, back) for start in range(0, len(cards), per_page) for back in (False, True)],
-                    draw, texts)
+                    draw, replay)
     except RenderError as error:
         raise RenderError(f"{doc.path}: {error}") from None
     canvas.save()

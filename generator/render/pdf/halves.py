@@ -10,12 +10,12 @@ a character gets the next free code of its font's subset the first time the
 document draws it, and a font gets its name (F1, F2...) the first time it draws
 anything.  With ReportLab's readable ASCII (printable ASCII keeps its own
 code), only characters outside ASCII take codes in turn.  The helper first
-replays the text of the pages before its own (``texts``: each font and the
-text it draws, in drawing order) through the same font code, without laying
-anything out, then draws its pages.  The parent draws its part, compares its
-fonts with the ones the helper started from, and only if they are the same
-takes the helper's pages and fonts; otherwise (text drawn otherwise than
-``texts`` said) it draws the rest itself.  Either way the bytes are those of
+replays the pages before its own (``replay``: each text through the same font
+code, ``replay_text``, without laying anything out where the order in which
+fonts are first drawn is already known), then draws its pages.  The parent
+draws its part, compares its fonts with the ones the helper started from, and
+only if they are the same takes the helper's pages and fonts; otherwise (text
+drawn otherwise than ``replay`` foresaw) it draws the rest itself.  Either way the bytes are those of
 drawing every page in turn.
 
 Only where ``allowed()`` says so: a build's worker processes, which render
@@ -29,7 +29,7 @@ import copy
 import os
 import pickle
 import signal
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import Callable, Sequence, TypeVar
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
@@ -49,11 +49,10 @@ def allowed() -> bool:
 
 
 def draw(canvas: Canvas, pages: Sequence[Page], draw_page: Callable[[Page], None],
-         texts: Callable[[Page], Iterable[tuple[str, str, bool]]]) -> None:
+         replay: Callable[[Page], None]) -> None:
     """``draw_page(page)`` then ``canvas.showPage()`` for each page, in two processes where
-    allowed.  ``texts(page)``: each (font name, text, whether it is a paragraph's text) the
-    page draws, in order; a paragraph draws no white space of its own text but the spaces
-    between words, so only its other characters count."""
+    allowed.  ``replay(page)``: do to ``canvas._doc``'s fonts what drawing the page does
+    (``replay_text``), leaving the canvas as it is."""
     split = round(len(pages) * PARENT_SHARE / 2) * 2  # a sheet's front and back stay together
     if not allowed() or len(pages) < MIN_PAGES or not 0 < split < len(pages):
         for page in pages:
@@ -65,7 +64,7 @@ def draw(canvas: Canvas, pages: Sequence[Page], draw_page: Callable[[Page], None
     pid = os.fork()
     if pid == 0:  # the helper: never returns
         os.close(read)
-        _helper(canvas, pages, split, draw_page, texts, write, parent)
+        _helper(canvas, pages, split, draw_page, replay, write, parent)
     os.close(write)
     try:
         for page in pages[:split]:
@@ -98,16 +97,14 @@ def _reap(pid: int) -> None:
     os.waitpid(pid, 0)
 
 
-def _helper(canvas: Canvas, pages, split: int, draw_page, texts, write: int, parent: int) -> None:
+def _helper(canvas: Canvas, pages, split: int, draw_page, replay, write: int, parent: int) -> None:
     result = None
     try:
         _die_with_parent()
         if os.getppid() != parent:  # it ended before the helper could ask to end with it
             os._exit(0)
-        doc = canvas._doc
         for page in pages[:split]:
-            for name, text, paragraph in texts(page):
-                _replay(pdfmetrics.getFont(name), "".join(text.split()) if paragraph else text, doc)
+            replay(page)
         start = _fonts(canvas)
         codes = []
         for page in pages[split:]:
@@ -137,8 +134,13 @@ def _die_with_parent() -> None:
         pass
 
 
-def _replay(font, text: str, doc) -> None:
-    """What drawing ``text`` does to the font's codes and name in ``doc`` (TextObject._formatText)."""
+def replay_text(doc, name: str, text: str, paragraph: bool = False) -> None:
+    """What drawing ``text`` in font ``name`` does to the font's codes and name in ``doc``
+    (TextObject._formatText).  ``paragraph``: the text of a paragraph's run, which draws
+    none of its white space (only spaces between words, which have a code of their own)."""
+    font = pdfmetrics.getFont(name)
+    if paragraph:
+        text = "".join(text.split())
     if not text:
         return
     if not font._dynamicFont:
