@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from generator import buildkey, pending, signals
+from generator import buildkey, signals
 from generator.errors import ContentError, OutputError, Problem, StudygenError
 from generator.load import load_all, locate
 from generator.model import Document
+from generator.pending import settle
 from generator.render import FORMATS, Format, Options, check, mark_worker, source_date_epoch
 from generator.render.settled import freeze_for_good, settled
 from generator.staging import Staging, check_targets
@@ -118,7 +119,7 @@ def render(jobs: list[Job], options: Options, workers: int = 1,
             _release(job[1])
         if progress:
             progress(1)
-    pending.settle({id(job[0]): job[0] for job in jobs}.values())
+    settle({id(job[0]): job[0] for job in jobs}.values())
     return [outputs[i] for i in range(len(jobs))]
 
 
@@ -247,7 +248,7 @@ class Workers:
         tasks = _tasks(jobs)
         _before_forking(jobs)
         futures = {self.start(_check_and_render, [jobs[i] for i in task], options): task for task in tasks}
-        pending.settle({id(job[0]): job[0] for job in jobs}.values())  # while the workers render
+        settle({id(job[0]): job[0] for job in jobs}.values())  # while the workers render
         results: dict[int, Result] = {}
         outputs: dict[int, Output] = {}
         for future in as_completed(futures):
