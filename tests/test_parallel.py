@@ -353,3 +353,18 @@ def real_load(path: Path):
     from generator.load import load
 
     return load(path)
+
+
+def test_watch_rebuilds_a_batch_in_workers_and_keeps_its_outputs_on_a_problem(tmp_path):
+    from generator.watch import rebuild
+
+    paths = evenly(batch(tmp_path / "content", 4))
+    out, said, warned = tmp_path / "out", [], []
+    assert rebuild(paths, out, ALL, Options(), 2, said.append, warned.append)
+    assert said[-1].startswith(f"built {4 * len(ALL)} file(s) from 4 content file(s)") and not warned
+    before = signature(out)
+    paths[1].write_text(paths[1].read_text(encoding="utf-8").replace('type = "basic"', 'type = "flip"', 1),
+                        encoding="utf-8")
+    assert not rebuild(paths, out, ALL, Options(), 2, said.append, warned.append)
+    assert warned[0].startswith(f"error: {paths[1]}:") and "unknown card type" in warned[0]
+    assert warned[-1].endswith("the previous outputs are kept") and signature(out) == before
