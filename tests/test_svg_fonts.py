@@ -81,3 +81,14 @@ def test_an_unwritable_cache_only_means_the_work_is_done(tmp_path, monkeypatch):
     path = FONT_DIR / "DejaVuSerif-Italic.ttf"
     assert svg_fonts.subset_font(path, "no cache") == plain_subset(path, "no cache")
     assert diskcache.cached("x", b"key", lambda: b"made") == b"made"
+
+
+def test_a_cached_subset_follows_the_font_bytes_at_its_path(tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDYGEN_CACHE_DIR", str(tmp_path / "cache"))
+    path, text = tmp_path / "DejaVuSerif.ttf", "the same name, other bytes"
+    path.write_bytes((FONT_DIR / "DejaVuSerif.ttf").read_bytes())
+    svg_fonts.subset_font.cache_clear()
+    assert svg_fonts.subset_font(path, text) == plain_subset(FONT_DIR / "DejaVuSerif.ttf", text)
+    path.write_bytes((FONT_DIR / "DejaVuSerif-Bold.ttf").read_bytes())
+    svg_fonts.subset_font.cache_clear()
+    assert svg_fonts.subset_font(path, text) == plain_subset(FONT_DIR / "DejaVuSerif-Bold.ttf", text)
