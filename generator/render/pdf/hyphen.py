@@ -12,6 +12,7 @@ A dictionary with non-standard hyphenation ("ff=f" alternatives) is left to pyph
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections import Counter
 from pathlib import Path
@@ -23,6 +24,11 @@ _IGNORED = ('%', '#', 'LEFTHYPHENMIN', 'RIGHTHYPHENMIN', 'COMPOUNDLEFTHYPHENMIN'
 _HEX = re.compile(r'\^{2}([0-9a-f]{2})')
 _DIGITS = re.compile(r'\d')
 _PAIRS = re.compile(r'(\d?)(\D?)').findall
+_ASCII = bytes(range(128))
+
+
+def _utf8(encoding: str) -> bool:
+    return codecs.lookup(encoding).name == 'utf-8'
 
 
 def _pattern(line: str) -> tuple[int, tuple[int, ...]] | None:
@@ -50,15 +56,27 @@ class Hyphenator:
         if '/' in text:  # maybe non-standard hyphenation: pyphen's own parser handles it
             self._pyphen = pyphen.Pyphen(filename=path, left=left, right=right)
             return
-        lines = [line for line in (raw.strip() for raw in text.split('\n')[1:])
-                 if line and not line.startswith(_IGNORED)]
-        lines = _HEX.sub(lambda m: chr(int(m.group(1), 16)), '\n'.join(lines)).split('\n') if '^^' in text else lines
+        # pyphen's line filter, with the loops in C rather than in Python (14,000 lines): the
+        # lines it skips are the header's, unless one among the patterns says otherwise.
+        lines = list(filter(None, map(str.strip, text.split('\n')[1:])))
+        head = 0
+        while head < len(lines) and lines[head].startswith(_IGNORED):
+            head += 1
+        del lines[:head]
         joined = '\n'.join(lines)
+        if any(f'\n{start}' in joined for start in _IGNORED):
+            lines = [line for line in lines if not line.startswith(_IGNORED)]
+            joined = '\n'.join(lines)
+        if '^^' in text:
+            joined = _HEX.sub(lambda m: chr(int(m.group(1), 16)), joined)
+            lines = joined.split('\n')
         # A pattern's letters are its line without digits.  ASCII digits are single bytes in the
         # encodings of these dictionaries, and bytes drop them fastest; other digits pyphen reads
-        # too (\d), so then the slower way.
-        letters = joined.encode(encoding).translate(None, b'0123456789').decode(encoding)
-        if _DIGITS.search(letters):
+        # too (\d), so then the slower way.  In UTF-8 such a digit is among the bytes left once
+        # the ASCII ones are dropped, a few hundred instead of the whole text.
+        encoded = joined.encode(encoding).translate(None, b'0123456789')
+        letters = encoded.decode(encoding)
+        if _DIGITS.search(encoded.translate(None, _ASCII).decode(encoding) if _utf8(encoding) else letters):
             letters = _DIGITS.sub('', joined)
         keys = letters.split('\n')
         # Letters -> the pattern's line, replaced by (offset, values) or None once read.
