@@ -117,6 +117,29 @@ def test_a_helper_that_fails_leaves_the_parent_to_draw_its_pages(tmp_path):
     assert taken == 0
 
 
+def test_a_helper_that_fails_before_it_starts_ends_rather_than_going_on_as_its_parent(tmp_path):
+    import os
+
+    path = _generated(tmp_path, 120)
+    escaped = tmp_path / "escaped"
+    me = os.getpid()
+
+    def broken(*args):
+        raise RuntimeError("the helper breaks down at once")
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(halves, "_helper", broken)
+        try:
+            alone, split, taken = _both(path, Options(), m)
+        finally:
+            if os.getpid() != me:  # a helper that returned from render: say so, and end it
+                escaped.write_text("the helper went on as its parent")
+                os._exit(0)
+    assert not escaped.exists()
+    assert split == alone
+    assert taken == 0
+
+
 def test_a_build_in_one_process_draws_in_one(tmp_path, monkeypatch):
     import os
 

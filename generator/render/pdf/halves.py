@@ -62,9 +62,12 @@ def draw(canvas: Canvas, pages: Sequence[Page], draw_page: Callable[[Page], None
     read, write = os.pipe()
     parent = os.getpid()
     pid = os.fork()
-    if pid == 0:  # the helper: never returns
-        os.close(read)
-        _helper(canvas, pages, split, draw_page, replay, write, parent)
+    if pid == 0:  # the helper: never returns, whatever happens (it must not go on as its parent)
+        try:
+            os.close(read)
+            _helper(canvas, pages, split, draw_page, replay, write, parent)
+        finally:
+            os._exit(0)
     os.close(write)
     try:
         for page in pages[:split]:
