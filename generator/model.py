@@ -90,15 +90,20 @@ _BAD_BMP = "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ue000-\\uf8ff\\ufdd0-\\ufdef\\uff
 _BAD = (_BAD_BMP + "".join(f"\\U{p:04X}FFFE\\U{p:04X}FFFF" for p in range(1, 15))
         + "\\U000F0000-\\U0010FFFF")
 TEXT_PATTERN = f"^[^{_BAD_BMP}]*[^\\s{_BAD_BMP}][^{_BAD_BMP}]*$"
-_BAD_CHARACTER = re.compile(f"[{_BAD}]")
 # Every character _BAD names, and every character beyond the BMP: a class of few ranges is
 # searched twenty times faster than _BAD's, and most text has no character beyond the BMP.
 _SUSPECT = re.compile(f"[{_BAD_BMP}\\U00010000-\\U0010FFFF]")
 
 
+@lru_cache(maxsize=None)
+def _bad_character() -> re.Pattern:
+    # Compiled only for text _SUSPECT picks out: it takes a millisecond, most articles never need it.
+    return re.compile(f"[{_BAD}]")
+
+
 def bad_characters(value: str) -> bool:
     """Whether ``value`` holds a character text may not hold."""
-    return bool(_SUSPECT.search(value) and _BAD_CHARACTER.search(value))
+    return bool(_SUSPECT.search(value) and _bad_character().search(value))
 
 
 def _text_characters(value: str) -> str:
