@@ -101,3 +101,17 @@ def test_reportlab_gets_the_respelt_patterns_when_studygen_imports_it():
             "print(paragraph.uri_pat.pattern == patterns.uri(), textsplit.rx.pattern == patterns.cjk())")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "True"]
+
+
+def test_the_cjk_pattern_is_compiled_only_when_reportlab_wraps_cjk_text():
+    code = ("import re, generator.render.pdf.explainer\n"
+            "from reportlab.lib import textsplit\n"
+            "from generator.render.pdf import patterns\n"
+            "print((str, patterns.cjk(), int(patterns.CJK_FLAGS)) in re._cache)\n"
+            "print(repr(textsplit.rx.sub(r'\\1\\0 ', '\u4e2d\u6587 text \u3042\u3044 more')))\n"
+            "print((str, patterns.cjk(), int(patterns.CJK_FLAGS)) in re._cache)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    first, split, last = out.stdout.splitlines()
+    assert (first, last) == ("False", "True")
+    # As ReportLab uses it (cjkwrap), with the pattern ReportLab compiles for itself.
+    assert split == repr(_fresh(patterns.CJK, patterns.CJK_FLAGS).sub(r"\1\0 ", "\u4e2d\u6587 text \u3042\u3044 more"))

@@ -58,6 +58,17 @@ def cjk() -> str:
     return _respelt(CJK, dict([CJK_CLASS]))
 
 
+class _OnFirstUse:
+    """A pattern compiled the first time something is asked of it: ReportLab compiles the CJK
+    pattern on import for a line-breaking mode studygen never uses (2 ms even respelt)."""
+
+    def __init__(self, pattern: str, flags: int):
+        self._spelling = (pattern, flags)
+
+    def __getattr__(self, name: str):
+        return getattr(re.compile(*self._spelling), name)
+
+
 def seed() -> None:
     """Let ReportLab's import find its two slow patterns compiled already (see above)."""
     if "reportlab.platypus.paragraph" in sys.modules:
@@ -65,5 +76,5 @@ def seed() -> None:
     cache = getattr(re, "_cache", None)
     if not isinstance(cache, dict):
         return
-    for original, flags, equivalent in ((URI, URI_FLAGS, uri()), (CJK, CJK_FLAGS, cjk())):
-        cache.setdefault((str, original, int(flags)), re.compile(equivalent, flags))
+    cache.setdefault((str, URI, int(URI_FLAGS)), re.compile(uri(), URI_FLAGS))
+    cache.setdefault((str, CJK, int(CJK_FLAGS)), _OnFirstUse(cjk(), CJK_FLAGS))
