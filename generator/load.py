@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 import typing
 import unicodedata
 from dataclasses import replace
@@ -51,6 +50,8 @@ def gathered(results: Iterable[Document | ContentError]) -> list[Document]:
         if doc.slug in slugs:
             problem = Problem("article.slug", f"slug {doc.slug!r} is already used by {slugs[doc.slug]}")
             try:
+                import tomllib
+
                 text = doc.path.read_text(encoding="utf-8-sig")
                 problem = _at(problem, Locator(text, tomllib.loads(text)))
             except (OSError, ValueError):  # changed since it was loaded: no line rather than a wrong one
@@ -148,6 +149,8 @@ def _parse_toml(path: Path, text: str) -> dict[str, Any]:
     quick = tomlfast.loads(text)  # the plain TOML content files are written in; None: tomllib reads it
     if quick is not None:
         return quick
+    import tomllib  # only here: importing it costs more than reading an article with tomlfast
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

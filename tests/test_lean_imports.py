@@ -36,3 +36,32 @@ def test_python_source_colouring_is_imported_when_used_and_colours_as_imported_a
     usual = _run("import reportlab.lib.PyFontify")
     assert lean[0] == "False" and usual[0] == "True"
     assert lean[1:] == usual[1:] and "comment" in lean[1]
+
+
+_LOAD = """
+import sys
+from pathlib import Path
+from generator.load import load
+doc = load(Path({path!r}))
+print("tomllib" in sys.modules, len(doc.content.cards), doc.content.article.title)
+"""
+
+
+def _load(path) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", _LOAD.format(path=str(path))], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr[-800:]
+    return done.stdout.split(" ", 1)
+
+
+def test_the_toml_library_is_imported_only_for_a_file_the_quick_reader_leaves_to_it(tmp_path):
+    from tests.conftest import CONTENT
+
+    plain = _load(CONTENT)
+    crlf = tmp_path / CONTENT.name
+    crlf.write_bytes(CONTENT.read_bytes().replace(b"\n", b"\r\n"))  # the quick reader leaves CRLF files to tomllib
+    source = CONTENT.parent / "nmn-autophagy.source.txt"
+    (tmp_path / source.name).write_bytes(source.read_bytes())
+    slow = _load(crlf)
+    assert (plain[0], slow[0]) == ("False", "True")
+    assert plain[1] == slow[1]
