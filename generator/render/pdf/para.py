@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from reportlab import rl_config
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph as _Paragraph
@@ -115,12 +116,29 @@ class Paragraph(_Paragraph):
     def breakLines(self, width):
         broken = super().breakLines(width)
         if self._source is not None and _hyphenates(self.style) and overfull(broken, width, self.style):
-            # Hyphenation changes the parsed words in place, so make the fragments afresh.
-            style = plain_style(self.style)
-            made = fragments(self._source, style)
-            if made is None:
-                self._setup(self._source, style, self.bulletText, None, cleanBlockQuotedText)
-            else:
-                self._setup(made[0], style, self.bulletText, made[1], cleanBlockQuotedText)
+            self._unhyphenated()
             broken = super().breakLines(width)
         return broken
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        if (len(parts) > 1 and self._source is not None and "\xad" in self._source and _hyphenates(self.style)
+                and parts[0].wrap(availWidth, availHeight)[1] > availHeight + rl_config._FUZZ):
+            # ReportLab 5 can cut a hyphenated paragraph with soft hyphens in long words into a
+            # first part that, broken into lines again, is taller than the room it was cut for
+            # (the page template then stops with a splitting error).  Unhyphenated, it splits true.
+            # Only such paragraphs are measured here: a list item is split at one width and
+            # drawn at another.
+            self._unhyphenated()
+            self.wrap(availWidth, availHeight)  # split cuts the lines of the last wrap
+            parts = super().split(availWidth, availHeight)
+        return parts
+
+    def _unhyphenated(self) -> None:
+        # Hyphenation changes the parsed words in place, so make the fragments afresh.
+        style = plain_style(self.style)
+        made = fragments(self._source, style)
+        if made is None:
+            self._setup(self._source, style, self.bulletText, None, cleanBlockQuotedText)
+        else:
+            self._setup(made[0], style, self.bulletText, made[1], cleanBlockQuotedText)
