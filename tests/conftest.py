@@ -28,6 +28,20 @@ def starter() -> dict:
     return tomllib.loads(FIXTURE.read_text(encoding="utf-8"))
 
 
+def fresh_cards():
+    """The card sheets' module with every cache of an earlier render emptied: the next render
+    measures and lays out every face anew."""
+    from generator.render.pdf import cards
+
+    cards._checked.clear()
+    cards._fitted.cache_clear()
+    cards._laid_out.cache_clear()
+    cards._sizes.clear()
+    cards._source_line.cache_clear()
+    cards._faces.clear()
+    return cards
+
+
 def write_content(folder: Path, data: dict, name: str = "nmn-autophagy.toml") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     source = folder / data["article"]["source"]

@@ -12,26 +12,17 @@ import generator.render
 from generator.load import load
 from generator.render import Options
 from generator.render.pdf import cards, halves
-from tests.conftest import CONTENT, ROOT, starter, write_content
+from tests.conftest import CONTENT, ROOT, fresh_cards, starter, write_content
 
 OPTIONS = [Options(), Options(page_size="letter", cards_per_page=16, duplex="short")]
 
 
-def _fresh():
-    cards._checked.clear()
-    cards._fitted.cache_clear()
-    cards._laid_out.cache_clear()
-    cards._sizes.clear()
-    cards._source_line.cache_clear()
-    cards._faces.clear()
-
-
 def _both(path: Path, options: Options, m: pytest.MonkeyPatch, min_pages: int = 2) -> tuple[bytes, bytes, int]:
     """(drawn in one process, drawn in two, how many times the helper's pages were taken)."""
-    _fresh()
+    fresh_cards()
     m.setattr(generator.render, "_in_worker", False)
     alone = cards.render(load(path), options)
-    _fresh()
+    fresh_cards()
     taken = []
     adopt = halves._adopt
     m.setattr(halves, "_adopt", lambda canvas, fonts: (taken.append(1), adopt(canvas, fonts)))
@@ -146,6 +137,6 @@ def test_a_build_in_one_process_draws_in_one(tmp_path, monkeypatch):
     forked = []
     monkeypatch.setattr(halves, "MIN_PAGES", 2)
     monkeypatch.setattr(os, "fork", lambda: forked.append(1) or pytest.fail("forked"))
-    _fresh()
+    fresh_cards()
     cards.render(load(CONTENT), Options())
     assert forked == []

@@ -19,7 +19,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from generator.load import load
 from generator.render import Options
 from generator.render.pdf import accel, doc as pdf_doc, explainer, frags, para, reuse, serial, widths
-from tests.conftest import CONTENT, ROOT
+from tests.conftest import CONTENT, ROOT, fresh_cards
 
 
 def plain_explainer(monkeypatch, path: Path, options: Options) -> bytes:
@@ -118,18 +118,6 @@ def test_card_sheets_are_the_same_when_built_after_check_and_alone():
     assert cards.render_checked(load(CONTENT), Options()) == after_check  # what build's workers call
 
 
-def _fresh_cards():
-    from generator.render.pdf import cards
-
-    cards._checked.clear()
-    cards._fitted.cache_clear()
-    cards._laid_out.cache_clear()
-    cards._sizes.clear()
-    cards._source_line.cache_clear()
-    cards._faces.clear()
-    return cards
-
-
 @pytest.mark.parametrize("options", [Options(), Options(page_size="letter", cards_per_page=16, duplex="short")])
 def test_card_sheets_are_the_same_drawn_the_plain_way(monkeypatch, tmp_path, options):
     """Without ReportLab's helpers replaced, every width measured, every face's markup made
@@ -141,8 +129,8 @@ def test_card_sheets_are_the_same_drawn_the_plain_way(monkeypatch, tmp_path, opt
 
     paths = [CONTENT, ROOT / "tests" / "fixtures" / "hostile.toml",
              workloads.generated(tmp_path, "gen", cards=60, terms=6)]
-    fast = [_fresh_cards().render(load(path), options) for path in paths]
-    cards = _fresh_cards()
+    fast = [fresh_cards().render(load(path), options) for path in paths]
+    cards = fresh_cards()
     with monkeypatch.context() as m:
         m.setattr(accel, "install", lambda: None)
         m.setattr(paragraph, "sameFrag", _rl_same_frag)
