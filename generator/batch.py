@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Callable, NamedTuple, Sequence
 
-from generator import build as building, buildkey, load as loading
+from generator import build as building, load as loading
 from generator.build import Output, Workers, plan, up_to_date
 from generator.errors import ContentError, Problem, StudygenError
 from generator.model import Document
@@ -55,7 +55,7 @@ def build_batch(files: Sequence[Path], out_dir: Path, formats: Sequence[str], op
     # Every worker has files of its own to render until the batch ends: no core would wait
     # for one long output, so none is drawn in two processes.
     with Workers(min(workers, len(files)), helpers=False) as pool, Staging(out_dir) as staging:
-        _before_forking(names)
+        building.before_forking(names)
         futures = {pool.start(_build_file, files[i], names, out_dir, options, force): i
                    for i in sorted(range(len(files)), key=lambda i: -_size(files[i]))}
         if on_loaded:
@@ -103,17 +103,6 @@ def _size(path: Path) -> int:
         return os.stat(path).st_size
     except OSError:  # the worker that loads it says what is wrong
         return 0
-
-
-def _before_forking(names: list[str]) -> None:
-    """What every worker would make for itself, made once before they fork: the build keys'
-    code hash and library versions and, when both PDFs are made, the registered fonts."""
-    buildkey.code()
-    buildkey.environment()
-    if {"pdf", "cards"} <= set(names):
-        from generator.render.pdf.fonts import register
-
-        register()
 
 
 def _build_file(path: Path, names: list[str], out_dir: Path, options: Options,

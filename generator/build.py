@@ -272,14 +272,20 @@ class Workers:
 
 def _before_forking(jobs: list[Job]) -> None:
     """Work more than one worker would do, done once before they fork, so each inherits it:
-    what every output's build key is made of (the package's code hash, the libraries'
-    versions, the content's dump) and, when both PDFs are made, their registered fonts.
+    ``before_forking``'s, and the content's dump that every output's build key is made of.
     The worker that renders the explainer would do it all first anyway."""
-    buildkey.code()
-    buildkey.environment()
+    before_forking({fmt.name for _, fmt, _ in jobs})
     for content in {id(doc.content): doc.content for doc, _, _ in jobs}.values():
         buildkey.content_data(content)
-    if {"pdf", "cards"} <= {fmt.name for _, fmt, _ in jobs}:
+
+
+def before_forking(formats: Iterable[str]) -> None:
+    """What every worker making ``formats`` would make for itself, made once before they
+    fork: the build keys' code hash and library versions and, when both PDFs are made,
+    the registered fonts."""
+    buildkey.code()
+    buildkey.environment()
+    if {"pdf", "cards"} <= set(formats):
         from generator.render.pdf.fonts import register
 
         register()
