@@ -20,7 +20,7 @@ from generator.build import Output, Workers, plan, up_to_date
 from generator.errors import ContentError, Problem, StudygenError
 from generator.model import Document
 from generator.pending import settle
-from generator.render import FORMATS, Options, check, source_date_epoch
+from generator.render import FORMATS, Options, source_date_epoch
 from generator.staging import Staging, check_targets
 
 
@@ -107,8 +107,8 @@ def _size(path: Path) -> int:
 
 def _build_file(path: Path, names: list[str], out_dir: Path, options: Options,
                 force: bool) -> tuple[Document | ContentError, list[Made]]:
-    """In a worker: load ``path``, find which of its outputs are up to date, check the others
-    and, unless a check here or anything elsewhere in the batch failed, render them."""
+    """In a worker: load ``path``, find which of its outputs are up to date, and check and
+    render the others as a single file's worker does (``build._check_and_render``)."""
     doc = loading.loaded(path)
     if isinstance(doc, ContentError):
         building._failed.set()
@@ -116,29 +116,13 @@ def _build_file(path: Path, names: list[str], out_dir: Path, options: Options,
     jobs = [(doc, FORMATS[name], out_dir / FORMATS[name].filename(doc)) for name in names]
     current = {} if force else up_to_date(jobs, options)
     results: dict[str, Made] = {job[1].name: Made([], None, None, None, True) for job in jobs if job[2] in current}
-    pending = [job for job in jobs if job[2] not in current]  # up-to-date outputs passed their checks
-    for job in pending:
-        try:
-            found = check(doc, job[1], options)
-        except Exception as error:  # the other jobs are still checked: their problems come first
-            results[job[1].name] = Made([], None, None, error)
-            continue
-        if found:
-            results[job[1].name] = Made(loading.locate(path, found), None, None, None)
-    if len(results) > len(current):
-        building._failed.set()
-    # Each document's deck and HTML edition before its PDFs, as in one process (see build._TURN).
-    for job in sorted(pending, key=lambda job: building._TURN.get(job[1].name, 1)):
-        if job[1].name in results or building._failed.is_set():
-            continue
-        try:
-            results[job[1].name] = Made([], building._render_one(job, options, checked=True),
-                                        building._warning(*job), None)
-        except Exception as error:
-            building._failed.set()
-            results[job[1].name] = Made([], None, None, error)
+    # Up-to-date outputs passed their checks.  Each document's deck and HTML edition before
+    # its PDFs, as in one process (see build._TURN).
+    pending = sorted((job for job in jobs if job[2] not in current), key=lambda job: building._TURN.get(job[1].name, 1))
+    for job, (found, data, warning, error) in zip(pending, building._check_and_render(pending, options)):
+        results[job[1].name] = Made(loading.locate(path, found) if found else [], data, warning, error)
     if not building._failed.is_set():
         # Found here, beside the work of this file, rather than in the main process: every
         # core already has a worker to keep busy.
         settle([doc])
-    return doc, [results.get(name) or Made([], None, None, None) for name in names]
+    return doc, [results[name] for name in names]
