@@ -18,7 +18,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from generator.load import load
 from generator.render import Options
-from generator.render.pdf import accel, doc as pdf_doc, explainer, frags, para, reuse, serial, widths
+from generator.render.pdf import accel, doc as pdf_doc, explainer, frags, lines, para, reuse, serial, widths
 from tests.conftest import CONTENT, ROOT, fresh_cards
 
 
@@ -55,6 +55,8 @@ def plain_explainer(monkeypatch, path: Path, options: Options) -> bytes:
             return size
 
         m.setattr(pdf_doc.Contents, "wrap", reportlabs_contents)
+        m.setattr(lines, "install", lambda: None)
+        m.setattr(paragraph.Paragraph, "drawPara", lines._draw_para)
         m.setattr(serial, "install", lambda: None)
         m.setattr(pdfdoc, "PDFName", serial._name)
         m.setattr(pdfdoc, "pdfdocEnc", serial._encode)
@@ -138,6 +140,8 @@ def test_card_sheets_are_the_same_drawn_the_plain_way(monkeypatch, tmp_path, opt
         m.setattr(widths, "install", lambda: None)
         m.setattr(paragraph, "stringWidth", widths._measure)
         m.setattr(paragraph, "getAscentDescent", widths._extent)
+        m.setattr(lines, "install", lambda: None)
+        m.setattr(paragraph.Paragraph, "drawPara", lines._draw_para)
         m.setattr(cards, "_faces_of", lambda doc: {})
         m.setattr(cards, "_draw", lambda para, canvas, x, y: para.drawOn(canvas, x, y))
         m.setattr(cards, "_labels", lambda canvas, left, right, y, label, edge: (
