@@ -11,7 +11,7 @@ from generator import buildkey, signals
 from generator.errors import ContentError, OutputError, Problem, StudygenError
 from generator.load import load_all, locate
 from generator.model import Document
-from generator.pending import settle
+from generator.pending import Warnings, settle
 from generator.render import FORMATS, Format, Options, check, mark_worker, source_date_epoch
 from generator.render.settled import freeze_for_good, settled
 from generator.staging import Staging, check_targets
@@ -106,8 +106,9 @@ def render(jobs: list[Job], options: Options, workers: int = 1,
     ``keep`` takes each output as soon as it is made (``Staging.add`` writes it out)."""
     keep = keep or (lambda output: output)
     if workers > 1 and len(jobs) > 1:
-        with Workers(min(workers, len(_tasks(jobs)))) as pool:
-            return pool.run(jobs, options, progress, keep)
+        # The main process renders the longest task itself (``Workers.run``): one fork fewer.
+        with Workers(min(workers, len(_tasks(jobs))) - 1) as pool:
+            return pool.run(jobs, options, progress, keep, own=True)
     docs = {id(doc): n for n, (doc, _, _) in reversed(list(enumerate(jobs)))}
     turns = sorted(range(len(jobs)), key=lambda i: (docs[id(jobs[i][0])], _TURN.get(jobs[i][1].name, 1)))
     last = {jobs[i][1].name: turn for turn, i in enumerate(turns)}
@@ -164,14 +165,16 @@ def _tasks(jobs: list[Job]) -> list[list[int]]:
 
 
 _failed = None  # in a worker: an Event set once some job of this build failed
+_claim = None  # in a worker: a Lock taken by whichever process finds the build's warnings
+_inherited: list[Job] | None = None  # the jobs of ``Workers.run``, which workers forked after it inherit
 
 
-def _start_worker(failed, helpers: bool) -> None:
-    global _failed
+def _start_worker(failed, claim, helpers: bool) -> None:
+    global _failed, _claim
     signals.quiet_worker()
     if helpers:
         mark_worker()
-    _failed = failed
+    _failed, _claim = failed, claim
     # What a forked worker inherits (the modules and documents loaded so far) lives as long as
     # the worker: left out of its garbage collections, it is not scanned again at each one, nor
     # are its pages copied from the parent's for the marks those scans would write.
@@ -181,10 +184,12 @@ def _start_worker(failed, helpers: bool) -> None:
 Result = tuple[list[Problem], bytes | None, str | None, Exception | None]
 
 
-def _check_and_render(jobs: list[Job], options: Options) -> list[Result]:
-    """In a worker: each job's checks, then, unless they or another job failed, its render and
-    what its format says about the file it replaces.  A check and the render it allows run in
-    one process, so a format can reuse what its check measured."""
+def _check_and_render(jobs: list[Job], options: Options, failed=None) -> list[Result]:
+    """In a worker (or the main process, with the build's ``failed`` Event): each job's checks,
+    then, unless they or another job failed, its render and what its format says about the
+    file it replaces.  A check and the render it allows run in one process, so a format can
+    reuse what its check measured."""
+    _failed = failed or globals()["_failed"]
     results: list[Result] = []
     for job in jobs:
         doc, fmt, path = job
@@ -202,27 +207,57 @@ def _check_and_render(jobs: list[Job], options: Options) -> list[Result]:
     return results
 
 
+def _jobs_at(work: list, inherited: bool) -> list[Job]:
+    return [_inherited[i] for i in work] if inherited else work
+
+
+def _check_and_render_at(work: list, options: Options, inherited: bool) -> list[Result]:
+    """``_check_and_render`` in a worker, of jobs sent as indexes into the inherited ones
+    (a document is not pickled on the way: 0.1 s for 5,000 cards) or sent whole."""
+    return _check_and_render(_jobs_at(work, inherited), options)
+
+
+def _warnings_at(work: list, inherited: bool) -> list[tuple] | None:
+    """In a worker done with its renders: the warnings of the documents of ``work``'s jobs,
+    unless the main process (done first) took them on, or the build failed."""
+    if _failed.is_set() or not _claim.acquire(block=False):
+        return None
+    return [tuple(doc.warnings) for doc in _documents(_jobs_at(work, inherited))]
+
+
+def _documents(jobs: Iterable[Job]) -> list[Document]:
+    return list({id(job[0]): job[0] for job in jobs}.values())
+
+
 class Workers:
     """Worker processes that check and render jobs in parallel (``run``), or run what they
     are given (``start``: a batch's files, see generator.batch).
 
-    Each job is checked in the worker that renders it, longest first, so the checks run in
+    Each job is checked in the process that renders it, longest first, so the checks run in
     parallel too; once a job fails the others only check.  Nothing is returned unless every
     check and render passed, and all problems are reported together, as ``check_all`` does.
     """
 
     def __init__(self, count: int, helpers: bool = True):
-        """``helpers``: a worker may start a helper process for one long output (see
-        render.pdf.halves), which pays only while other workers wait for that output."""
+        """``count`` processes (none: ``run`` renders everything in this one).  ``helpers``:
+        a process may start a helper for one long output (see render.pdf.halves), which pays
+        only while others wait for that output."""
         import multiprocessing  # here, not at the top: a -j 1 build or a check has no use for it
-        from concurrent.futures import ProcessPoolExecutor
 
-        # fork: a worker starts with what this process has imported (the content model)
-        # instead of importing it again.
+        # fork: a worker starts with what this process has imported (the content model) and
+        # loaded (the jobs of ``run``) instead of importing or receiving it again.
         context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+        self.forks = context is not None
+        self.helpers = helpers
+        self.started = False
         self.failed = (context or multiprocessing).Event()
-        self.pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_start_worker,
-                                        initargs=(self.failed, helpers))
+        self.claim = (context or multiprocessing).Lock()
+        self.pool = None
+        if count:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_start_worker,
+                                            initargs=(self.failed, self.claim, helpers))
 
     def __enter__(self) -> "Workers":
         return self
@@ -231,33 +266,68 @@ class Workers:
         self.close() if error is None else self.stop()
 
     def close(self) -> None:
-        self.pool.shutdown()
+        if self.pool is not None:
+            self.pool.shutdown()
 
     def stop(self) -> None:
-        _stop(self.pool)
+        if self.pool is not None:
+            _stop(self.pool)
 
     def start(self, function: Callable, *args) -> Future:
         """Run ``function(*args)`` in a worker."""
+        self.started = True
         with signals.starting_workers():  # the pool starts its workers in a submit
             return self.pool.submit(function, *args)
 
     def run(self, jobs: list[Job], options: Options, progress: Callable[[int], None] | None = None,
-            keep: Callable[[Output], Output] = lambda output: output) -> list[Output]:
+            keep: Callable[[Output], Output] = lambda output: output, own: bool = False) -> list[Output]:
+        """``own``: this process checks and renders the longest task itself meanwhile (it starts
+        at once, where a worker would start only once forked), then finds the warnings unless
+        a worker, done sooner, has found them."""
         from concurrent.futures import as_completed
 
+        global _inherited
         tasks = _tasks(jobs)
         _before_forking(jobs)
-        futures = {self.start(_check_and_render, [jobs[i] for i in task], options): task for task in tasks}
-        settle({id(job[0]): job[0] for job in jobs}.values())  # while the workers render
+        mine, theirs = (tasks[0], tasks[1:]) if own or self.pool is None else ([], tasks)
+        inherited = self.forks and not self.started  # the workers fork in the first ``start``
+        _inherited = jobs if inherited else None
+        try:  # forgotten once the workers have forked: a process that builds again lets go of these jobs
+            futures = {self.start(_check_and_render_at, task if inherited else [jobs[i] for i in task],
+                                  options, inherited): task for task in theirs}
+            if futures:
+                everything = list(range(len(jobs)))
+                futures[self.start(_warnings_at, everything if inherited else jobs, inherited)] = []
+        finally:
+            _inherited = None
         results: dict[int, Result] = {}
         outputs: dict[int, Output] = {}
-        for future in as_completed(futures):
-            for i, (problems, data, warning, error) in zip(futures[future], future.result()):
+
+        def take(task: list[int], done: list[Result]) -> None:
+            for i, (problems, data, warning, error) in zip(task, done):
                 results[i] = (problems, None, None, error)
                 if data is not None and not self.failed.is_set():
                     outputs[i] = keep(Output(*jobs[i], data, warning))
-            if progress:
-                progress(len(futures[future]))
+            if progress and task:
+                progress(len(task))
+
+        if mine:
+            mark_worker(self.helpers and self.forks)
+            try:
+                with settled():
+                    take(mine, _check_and_render([jobs[i] for i in mine], options, self.failed))
+            finally:
+                mark_worker(False)
+        docs = _documents(jobs)
+        if not futures or self.claim.acquire(block=False):
+            settle(docs)  # while the workers render, unless one has found them
+        for future in as_completed(futures):
+            if futures[future]:
+                take(futures[future], future.result())
+            elif (found := future.result()) is not None:
+                for doc, warnings in zip(docs, found):
+                    if isinstance(doc.warnings, Warnings):
+                        doc.warnings.provide(warnings)
         problems: dict[Path, list[Problem]] = {}
         for i, (doc, _, _) in enumerate(jobs):
             if results[i][0]:
@@ -267,6 +337,7 @@ class Workers:
         for i in range(len(jobs)):
             if results[i][3] is not None:
                 raise results[i][3]
+        settle(docs)  # found in a worker that failed after claiming them
         return [outputs[i] for i in range(len(jobs))]
 
 

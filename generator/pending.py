@@ -44,6 +44,12 @@ class Warnings(Sequence):
                     self._found, self._extra = found, None
         return self
 
+    def provide(self, found: Iterable[Any]) -> None:
+        """What ``find`` gives, found elsewhere (a worker process of the build)."""
+        with self._lock:
+            if self._found is None:
+                self._found, self._extra = tuple(found), None
+
     def _all(self) -> tuple:
         return self.settle()._found
 

@@ -14,7 +14,7 @@ import pytest
 from generator.build import build
 from generator.errors import ContentError, OutputError, Problem, RenderError
 from generator.render import FORMATS, Options
-from tests.conftest import invoke, starter, write_content
+from tests.conftest import ROOT, invoke, starter, write_content
 
 ALL = list(FORMATS)
 
@@ -69,6 +69,115 @@ def test_content_errors_cross_process_boundaries():
     error = ContentError({Path("a.toml"): [Problem("cards[0].back", "too long", line=3)]})
     again = pickle.loads(pickle.dumps(error))
     assert again.lines() == error.lines() and str(again) == str(error)
+
+
+def logged_renders(monkeypatch, log: Path) -> None:
+    """Each render writes "<pid> <format>" to ``log`` (forked workers inherit the patch)."""
+    import os
+
+    import generator.build as building
+
+    real = building._render_one
+
+    def render(job, options, checked=False):
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()} {job[1].name}\n")
+        return real(job, options, checked)
+
+    monkeypatch.setattr(building, "_render_one", render)
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
+def test_the_main_process_renders_the_longest_output_while_one_worker_renders_the_rest(tmp_path, monkeypatch):
+    """-j 2 on the article: the explainer (the longest job by far) is rendered by the main
+    process, which starts at once, and one worker renders the others; the bytes are those of -j 1."""
+    import os
+
+    path = ROOT / "content" / "nmn-autophagy.toml"
+    serial = {o.path.name: o.data for o in build([path], tmp_path / "one", ALL, Options(), workers=1)}
+    log = tmp_path / "renders"
+    logged_renders(monkeypatch, log)
+    outputs = build([path], tmp_path / "two", ALL, Options(), workers=2)
+    assert {o.path.name: o.data for o in outputs} == serial
+    renders = dict(reversed(line.split()) for line in log.read_text().splitlines())
+    assert sorted(renders) == sorted(ALL)
+    assert renders.pop("pdf") == str(os.getpid())
+    assert len(set(renders.values())) == 1 and str(os.getpid()) not in renders.values()
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the jobs by fork")
+def test_workers_inherit_the_loaded_documents_instead_of_receiving_them(tmp_path, monkeypatch):
+    """A document is not pickled for the workers (0.1 s of each worker's time at 5,000 cards):
+    forked after loading, they take their jobs by index."""
+    from generator.model import Document
+
+    def refused(self, protocol):
+        raise AssertionError("a document was pickled")
+
+    path = write_content(tmp_path / "content", starter())
+    serial = {o.path.name: o.data for o in build([path], tmp_path / "one", ALL, Options(), workers=1)}
+    monkeypatch.setattr(Document, "__reduce_ex__", refused, raising=False)
+    outputs = build([path], tmp_path / "two", ALL, Options(), workers=3, force=True)
+    assert {o.path.name: o.data for o in outputs} == serial
+
+
+def test_workers_started_before_a_run_are_sent_its_jobs_whole(tmp_path):
+    """Workers already running did not inherit the jobs of a later ``run``: those are sent."""
+    from generator.build import Workers, plan
+    from generator.load import load_all
+
+    path = write_content(tmp_path / "content", starter())
+    serial = {o.path.name: o.data for o in build([path], tmp_path / "one", ALL, Options(), workers=1)}
+    jobs = plan(load_all([path]), ALL, tmp_path / "two")
+    with Workers(2) as pool:
+        assert pool.start(abs, -2).result() == 2  # the workers are running now
+        outputs = pool.run(jobs, Options(), own=True)
+    assert {o.path.name: o.data for o in outputs} == serial
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
+@pytest.mark.parametrize("first", ["main", "worker"])
+def test_warnings_are_found_once_by_whichever_process_is_free_first(tmp_path, monkeypatch, first):
+    """The main process, done with its own output, finds the warnings unless a worker, done
+    with its outputs sooner, already has; either way once, and the same as -j 1."""
+    import os
+    import time
+
+    import generator.build as building
+    from generator import load as loading
+
+    sys_path = str(ROOT / "bench")
+    import sys
+
+    sys.path.insert(0, sys_path)
+    import workloads
+
+    path = workloads.generated(tmp_path / "in", "gen", cards=40, terms=4)
+    expected = list(loading.load(path).warnings)
+    assert expected
+    log = tmp_path / "found"
+    real_find, real_render = loading._warnings, building._render_one
+
+    def find(*args):
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return real_find(*args)
+
+    def render(job, options, checked=False):
+        in_main = os.getpid() == main
+        if (first == "worker") == in_main:  # the other side waits until the warnings are found
+            deadline = time.monotonic() + 60
+            while not log.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return real_render(job, options, checked)
+
+    main = os.getpid()
+    monkeypatch.setattr(loading, "_warnings", find)
+    monkeypatch.setattr(building, "_render_one", render)
+    outputs = build([path], tmp_path / "out", ALL, Options(), workers=2)
+    assert list(outputs[0].doc.warnings) == expected
+    finders = log.read_text().split()
+    assert len(finders) == 1 and (finders[0] == str(main)) == (first == "main")
 
 
 def batch(folder: Path, count: int, change=None) -> list[Path]:

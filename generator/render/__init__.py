@@ -56,11 +56,11 @@ class Renderer(Protocol):
 _in_worker = False
 
 
-def mark_worker() -> None:
-    """This process is a worker of a parallel build (``generator.build``): other processes
+def mark_worker(on: bool = True) -> None:
+    """This process renders in a parallel build (``generator.build``): other processes
     render at the same time, so one long output may be drawn in two (``render.pdf.halves``)."""
     global _in_worker
-    _in_worker = True
+    _in_worker = on
 
 
 def in_worker() -> bool:
