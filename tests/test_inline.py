@@ -132,3 +132,23 @@ def test_html_blocks():
     assert to_html_blocks("just one") == "<p>just one</p>"
     kept = to_html_blocks("2. {{c1::x::h}} y\n3. {{c2::z}}", cloze=True)
     assert kept == '<ol start="2"><li>{{c1::x::h}} y</li><li>{{c2::z}}</li></ol>'
+
+
+def test_a_text_is_parsed_once_however_parse_is_called(monkeypatch):
+    # The checks and renderers call parse(s), parse(s, False) and parse(s, cloze=False) for
+    # the same text; each form must find what another form parsed.
+    calls = []
+    original = inline._parse
+
+    def counted(source, cloze):
+        calls.append((source, cloze))
+        return original(source, cloze)
+
+    monkeypatch.setattr(inline, "_parse", counted)
+    text = "a text only this test parses: **b** [@c] {{c1::d}}"
+    trees = [inline.parse(text), inline.parse(text, False), inline.parse(text, cloze=False)]
+    assert calls == [(text, False)]
+    assert trees[0] == trees[1] == trees[2] == tuple(original(text, False))
+    trees = [inline.parse(text, True), inline.parse(text, cloze=True), inline.parse(text, 1)]
+    assert calls == [(text, False), (text, True)]
+    assert trees[0] == trees[1] == trees[2] == tuple(original(text, True))
