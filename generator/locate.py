@@ -21,22 +21,41 @@ _PATH = re.compile(rf"^({_BARE})(?:\[(\d+)\])?(?:\(id=[^)]*\))?(?:\.({_BARE}))?"
 _TOKEN = re.compile(r"[#\"'\[\]{}]")
 # A basic string closed on its line; a backslash takes the character after it.
 _BASIC_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+# A value that leaves the scan below as it found it, with nothing after it but white space or a
+# comment: a basic string without escapes, a one-line array of them, or a bare value (a number,
+# a flag, a date).  Most lines of a content file are one of these.
+_PLAIN = r'[^#"\'\[\]{}]*'
+# (Not empty: two strings side by side must not read as a triple quote, '[""""]'.)
+_SIMPLE_VALUE = re.compile(rf'{_PLAIN}(?:"[^"\\]+"|\[(?:{_PLAIN}"[^"\\]+")*{_PLAIN}\])?[^"\'\[\]{{}}]*$')
 
 
 def _logical_lines(text: str):
     """(line number, line) for each line that starts outside a string or an array."""
+    for number, line, _, _ in _scan(text):
+        yield number, line
+
+
+def _scan(text: str):
+    """``_logical_lines`` with each line's header match and key match (None: not one)."""
     depth = 0  # open [ and { of a value spanning lines
     quote = ""  # the open multi-line string delimiter
     for number, line in enumerate(text.split("\n"), 1):
         starts_clean = not quote and depth == 0
         i, n = 0, len(line)
         if starts_clean:
-            yield number, line
             # A header line holds no value to scan.
-            if _HEADER.match(line):
+            header = _HEADER.match(line)
+            if header:
+                yield number, line, header, None
                 continue
             key = _KEY.match(line)
-            i = key.end() if key else n
+            yield number, line, None, key
+            if key is None:
+                i = n
+            elif _SIMPLE_VALUE.match(line, key.end()):
+                continue  # most lines: nothing else to scan
+            else:
+                i = key.end()
         while i < n:
             if quote:
                 end = line.find(quote, i)
@@ -93,9 +112,8 @@ class Locator:
         doubtful: set[str] = set()
         current: tuple[str, int | None] | None = None  # None: the root table
         root: dict[str, int] = {}
-        for number, line in _logical_lines(text):
-            header = _HEADER.match(line)
-            if line.lstrip().startswith("[") and not header:
+        for number, line, header, key in _scan(text):
+            if not header and line.lstrip().startswith("["):
                 current = ("", None)  # a header we do not read: keys below it get no line
                 continue
             if header:
@@ -112,7 +130,6 @@ class Locator:
                     tables[name] = number
                     current = (name, None)
                 continue
-            key = _KEY.match(line)
             if not key:
                 continue
             if current is None:

@@ -413,14 +413,20 @@ def markups(cls: type) -> dict[str, Markup]:
     return {name: m for name, hint in hints(cls).items() if (m := markup_of(hint)) is not None}
 
 
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
 def dump(value: Any, exclude: typing.Collection[str] = ()) -> Any:
     """Content as JSON data, keyed by attribute (as pydantic's ``model_dump(mode="json")``
     gives it), without the top-level attributes in ``exclude``: build keys and the deck's
     content stamp are made of it."""
+    # Nearly every value is a string (or None, a number, a flag), which dumps as itself: taken
+    # as it is without a call per value (73,000 of them at 5,000 cards).
     if isinstance(value, Entry):
-        return {name: dump(getattr(value, name)) for name, _ in value._fields if name not in exclude}
+        return {name: v if type(v := getattr(value, name)) in _AS_IS else dump(v)
+                for name, _ in value._fields if name not in exclude}
     if isinstance(value, list):
-        return [dump(v) for v in value]
+        return [v if type(v) in _AS_IS else dump(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

@@ -673,6 +673,21 @@ def test_line_numbers_scan_the_text_as_reading_every_character_does(text):
     assert list(_logical_lines(text)) == list(_logical_lines_char_by_char(text))
 
 
+_TRICKY_VALUES = ['"a"', '""', '""""', '["a", "b"]', '[""""]', '["""a"""]', '[""" """]', '["a""b"]', '"a""b"',
+                  '"a" # [x', '"a # [b" ', '["a", ["b"]]', '["a",', 'true', '2026-01-01 # x', '"a\\"b"',
+                  "'a'", '["a"] "', '"a" "', '{a = "b"}', '"""', '"""a"""', '["""a]', '[]', '"a" ]', '"a"\r']
+
+
+def test_line_numbers_scan_one_line_values_as_reading_every_character_does():
+    """Values a quick look takes whole, and look-alikes it must leave to the full scan."""
+    from generator.locate import _logical_lines
+
+    for value in _TRICKY_VALUES:
+        for after in ("", '\nb = 1', '\n]\nc = "x"', '\n"""\nd = 2'):
+            text = f"a = {value}{after}"
+            assert list(_logical_lines(text)) == list(_logical_lines_char_by_char(text)), text
+
+
 def test_line_numbers_scan_content_files_as_reading_every_character_does():
     from generator.locate import _logical_lines
 
