@@ -980,3 +980,67 @@ def test_a_paragraph_split_while_broken_for_another_width_is_split_afresh_at_its
     _, once_parts = _laid_out_once(text, style, 131.5, 35.0)
     assert [part.height for part in parts] == [part.height for part in once_parts]
     assert _drawn(parts, 131.5, 0) == _drawn(once_parts, 131.5, 0)
+
+
+def _card_template_as_first_written(template, fields, *, front_side="", ordinal=1, answer=False):
+    """The deck's template filled by reading the template anew for every card."""
+    from generator.render.cardview import _TAG, _cloze, is_empty
+
+    out, stack, pos = [], [], 0
+    for match in _TAG.finditer(template):
+        shown = all(s for _, s in stack)
+        if shown:
+            out.append(template[pos:match.start()])
+        pos = match.end()
+        kind, name = match.group(1), match.group(2).strip()
+        if kind in "#^" and kind:
+            present = not is_empty(fields.get(name, ""))
+            stack.append((name, present if kind == "#" else not present))
+        elif kind == "/":
+            if not stack or stack[-1][0] != name:
+                raise ValueError(f"template section {name!r} closed but not open")
+            stack.pop()
+        elif not shown:
+            continue
+        elif name == "FrontSide":
+            out.append(front_side)
+        elif name.startswith("cloze:"):
+            out.append(_cloze(fields.get(name[len("cloze:"):], ""), ordinal, answer))
+        else:
+            out.append(fields.get(name, ""))
+    if stack:
+        raise ValueError(f"template section {stack[-1][0]!r} not closed")
+    out.append(template[pos:])
+    return "".join(out)
+
+
+_TEMPLATE_PIECES = st.sampled_from(
+    ["<hr>", "x", " ", "{{Front}}", "{{ Back }}", "{{FrontSide}}", "{{cloze:Text}}", "{{Source}}", "{{Extra}}",
+     "{{Missing}}"])
+_SECTION_NAMES = st.sampled_from(["Source", "Extra", " Source ", "Missing"])
+# Templates with their sections nested as Anki requires, and now and then a stray tag.
+_TEMPLATES = st.recursive(
+    _TEMPLATE_PIECES,
+    lambda inner: st.one_of(
+        st.lists(inner, min_size=2, max_size=4).map("".join),
+        st.tuples(st.sampled_from("#^"), _SECTION_NAMES, inner).map(
+            lambda t: f"{{{{{t[0]}{t[1]}}}}}{t[2]}{{{{/{t[1].strip()}}}}}")),
+    max_leaves=12)
+_STRAY = st.sampled_from(["", "", "", "{{#Source}}", "{{/Source}}", "{{^Extra}}", "{{", "}}", "{{#}}", "{{/}}"])
+_FIELD_VALUES = st.sampled_from(["", " ", "<br>", "<div></div>", "&nbsp;", "x", "{{c1::a}} {{c2::b::h}}", "é"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.tuples(_TEMPLATES, _STRAY, _TEMPLATES).map("".join),
+       st.dictionaries(st.sampled_from(["Front", "Back", "Source", "Extra", "Text"]), _FIELD_VALUES),
+       st.sampled_from(["", "<p>front</p>"]), st.integers(1, 3), st.booleans())
+def test_card_templates_fill_as_reading_the_template_for_every_card(template, fields, front_side, ordinal, answer):
+    from generator.render import cardview
+
+    def outcome(render):
+        try:
+            return render(template, fields, front_side=front_side, ordinal=ordinal, answer=answer)
+        except ValueError as error:
+            return ("ValueError", str(error))
+
+    assert outcome(cardview.render) == outcome(_card_template_as_first_written)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from generator.render.anki import MODELS, NoteSpec
 
@@ -61,22 +62,23 @@ def _cloze(text: str, ordinal: int, answer: bool) -> str:
 def render(template: str, fields: dict[str, str], *, front_side: str = "", ordinal: int = 1,
            answer: bool = False) -> str:
     """``template`` filled with ``fields``; an unknown field renders empty, as in Anki."""
+    tags, tail = _tags(template)
     out: list[str] = []
     stack: list[tuple[str, bool]] = []  # open sections: (field, shown)
-    pos = 0
-    for match in _TAG.finditer(template):
-        shown = all(s for _, s in stack)
+    hidden = 0  # open sections not shown
+    for before, kind, name in tags:
+        shown = not hidden
         if shown:
-            out.append(template[pos:match.start()])
-        pos = match.end()
-        kind, name = match.group(1), match.group(2).strip()
+            out.append(before)
         if kind in "#^" and kind:
             present = not is_empty(fields.get(name, ""))
-            stack.append((name, present if kind == "#" else not present))
+            show = present if kind == "#" else not present
+            stack.append((name, show))
+            hidden += not show
         elif kind == "/":
             if not stack or stack[-1][0] != name:
                 raise ValueError(f"template section {name!r} closed but not open")
-            stack.pop()
+            hidden -= not stack.pop()[1]
         elif not shown:
             continue
         elif name == "FrontSide":
@@ -87,8 +89,19 @@ def render(template: str, fields: dict[str, str], *, front_side: str = "", ordin
             out.append(fields.get(name, ""))
     if stack:
         raise ValueError(f"template section {stack[-1][0]!r} not closed")
-    out.append(template[pos:])
+    out.append(tail)
     return "".join(out)
+
+
+@lru_cache(maxsize=64)  # a deck has a few templates, each filled for thousands of cards
+def _tags(template: str) -> tuple[tuple[tuple[str, str, str], ...], str]:
+    """Each tag of ``template`` as (text before it, kind, field name), and the text after the last."""
+    tags = []
+    pos = 0
+    for match in _TAG.finditer(template):
+        tags.append((template[pos:match.start()], match.group(1), match.group(2).strip()))
+        pos = match.end()
+    return tuple(tags), template[pos:]
 
 
 def cards(note: NoteSpec) -> list[CardView]:
