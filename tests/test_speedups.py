@@ -1044,3 +1044,35 @@ def test_card_templates_fill_as_reading_the_template_for_every_card(template, fi
             return ("ValueError", str(error))
 
     assert outcome(cardview.render) == outcome(_card_template_as_first_written)
+
+
+def test_card_check_finds_the_same_measuring_every_side_afresh(monkeypatch, tmp_path):
+    """The card check makes each text of a field once (a reversed note's two cards show the
+    same two); making every side of every card again finds the same problems, in the same
+    order (unprintable characters on both faces of reversed notes and glossary entries, a text
+    that is one card's front and another's back, a card too long)."""
+    from tests.conftest import starter, write_content
+
+    data = starter()
+    long = " ".join(["word"] * 400)
+    data["cards"] += [
+        {"id": "rev-glyph", "type": "reverse", "front": "NAD⁺ 漢 **字**", "back": "*仮* word [@lee2008]"},
+        {"id": "rev-plain", "type": "reverse", "front": "SIRT1", "back": "a sirtuin"},
+        {"id": "rev-same", "type": "reverse", "front": "SIRT1", "back": "a sirtuin 漢"},
+        {"id": "basic-swap", "type": "basic", "front": "a sirtuin 漢", "back": "NAD⁺ 漢 **字**"},
+        {"id": "too-long", "type": "reverse", "front": long, "back": "short"},
+        {"id": "cloze-glyph", "type": "cloze", "text": "{{c1::漢}} and {{c2::字}}", "extra": "仮"},
+    ]
+    data["glossary"] += [{"term": "漢 term", "definition": "字 definition", "reverse": True},
+                         {"term": "plain term", "definition": long, "reverse": True}]
+    doc = load(write_content(tmp_path / "content", data))
+    from generator.render.pdf import cards
+
+    for options in (Options(), Options(page_size="letter", cards_per_page=16, duplex="short")):
+        fast = fresh_cards()._check(doc, options)
+        plain_parts = cards._parts
+        with monkeypatch.context() as m:
+            m.setattr(cards, "_parts", lambda card, back, cite, known=None: plain_parts(card, back, cite))
+            plain = fresh_cards()._check(doc, options)
+        assert [str(p) for p in fast] == [str(p) for p in plain]
+        assert any("漢" in str(p) for p in fast) and any("too long" in str(p) for p in fast)

@@ -98,9 +98,11 @@ def grid(page: tuple[float, float], per_page: int) -> Grid:
     return Grid(cols, rows, usable_w / cols, usable_h / rows, SHEET_MARGIN, SHEET_MARGIN)
 
 
-def _parts(card: StudyCard, back: bool, cite) -> list[tuple[str, str]]:
+def _parts(card: StudyCard, back: bool, cite, known: dict | None = None) -> list[tuple[str, str]]:
     """One side of a card as (content field, ReportLab markup) pieces; citations read as on the
-    deck's cards.  The field is the key under the card's note (``front``, ``text``, ``term``...)."""
+    deck's cards.  The field is the key under the card's note (``front``, ``text``, ``term``...).
+    ``known``: the sides made so far with this ``cite``, by field and text (a reversed note's
+    two cards show the same two texts)."""
     names = {"basic": ("front", "back"), "reverse": ("front", "back"), "term": ("term", "definition")}
     if card.kind != "cloze":
         first, second = names[card.kind]
@@ -108,9 +110,15 @@ def _parts(card: StudyCard, back: bool, cite) -> list[tuple[str, str]]:
             first, second = second, first
         text = card.back if back else card.front
         field = second if back else first
-        if field == "term":
-            return [(field, to_reportlab(text, cite=cite))]  # one line, as in the explainer and the deck
-        return [(field, reportlab_lines(text, lambda unit: to_reportlab(unit, cite=cite)))]
+        made = known.get((field, text)) if known is not None else None
+        if made is None:
+            if field == "term":
+                made = [(field, to_reportlab(text, cite=cite))]  # one line, as in the explainer and the deck
+            else:
+                made = [(field, reportlab_lines(text, lambda unit: to_reportlab(unit, cite=cite)))]
+            if known is not None:
+                known[field, text] = made
+        return made
 
     def deletion(node: Cloze, inner: str) -> str:
         if node.number != card.cloze:
@@ -371,6 +379,7 @@ def _check(doc: Document, options: Options) -> list[Problem]:
     too_long: dict[str, tuple[StudyCard, bool, str]] = {}  # key path -> the side that does not fit
     faces: dict[tuple[StudyCard, bool], str] = {}
     _faces[:] = [(doc, faces)] + [entry for entry in _faces if entry[0] is not doc][:3]
+    known: dict = {}
     for card in study_cards(content):
         if card.kind == "term":
             drawn.setdefault(f"{keys[card.note]}.term", []).append((REGULAR, _label(card)))
@@ -378,7 +387,7 @@ def _check(doc: Document, options: Options) -> list[Problem]:
             drawn.setdefault(f"the source line of card {card.label!r}", []).extend(
                 in_paragraph(esc(card.source), style))
         for back in (False, True):
-            parts = _parts(card, back, cite)
+            parts = _parts(card, back, cite, known)
             for key, markup in parts:
                 drawn.setdefault(f"{keys[card.note]}.{key}", []).extend(in_paragraph(markup, style))
             face = faces[card, back] = "<br/><br/>".join(m for _, m in parts)
