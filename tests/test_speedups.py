@@ -1076,3 +1076,21 @@ def test_card_check_finds_the_same_measuring_every_side_afresh(monkeypatch, tmp_
             plain = fresh_cards()._check(doc, options)
         assert [str(p) for p in fast] == [str(p) for p in plain]
         assert any("漢" in str(p) for p in fast) and any("too long" in str(p) for p in fast)
+
+
+def _anki_text_as_first_written(text: str, *, attribute: bool = False) -> str:
+    import html
+
+    from generator.render.markup import _ANKI_SYNTAX, _LONE_BACKSLASH
+
+    escaped = html.escape(text, quote=True).translate(_ANKI_SYNTAX)
+    return escaped.replace("\\", "&#92;" if attribute else _LONE_BACKSLASH)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from("&<>\"'[]{}\\:; aZ9é—β\u00a0\n&#;"), st.characters()),
+               max_size=30), st.booleans())
+def test_anki_fields_escape_as_escaping_every_text_does(text, attribute):
+    from generator.render.markup import anki_text
+
+    assert anki_text(text, attribute=attribute) == _anki_text_as_first_written(text, attribute=attribute)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Callable
 
 from generator.inline import Cite, Cloze, Node, Span, Text, parse
@@ -42,10 +43,17 @@ _LONE_BACKSLASH = "<span>&#92;</span>"
 _CLOZE_SYNTAX = str.maketrans({"{": "&#123;", "}": "&#125;", ":": "&#58;"})
 
 
+# Every character anki_text changes.  Most text has none, and is taken as it is: translate
+# with a table of strings looks up every character of the text (a deck's thousands of fields).
+_ANKI_CHANGES = re.compile(r"[&<>\"'\[\]{}\\]")
+
+
 def anki_text(text: str, *, attribute: bool = False) -> str:
     """Text escaped for an Anki field, shown as typed: HTML, media, LaTeX, MathJax and template
     syntax included.  ``attribute``: for a quoted attribute value, where tags cannot go
     (MathJax does not read attributes)."""
+    if _ANKI_CHANGES.search(text) is None:
+        return text
     escaped = html.escape(text, quote=True).translate(_ANKI_SYNTAX)
     return escaped.replace("\\", "&#92;" if attribute else _LONE_BACKSLASH)
 
