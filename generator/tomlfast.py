@@ -33,6 +33,9 @@ _ESCAPE = re.compile(r'\\(?:([btnfr"\\])|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))|\\
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 _END = re.compile(r"[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
 _LAST = re.compile(r"[ \t]*(?:#[^\n]*)?\Z")  # a last line without a line feed
+# Most lines of a content file: a key, a basic string without escapes, the line's end.  Read
+# in one match, as the steps below would read it.
+_PAIR = re.compile(r'[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*"([^"\\\n]*)"[ \t]*(?:#[^\n]*)?(?:\n|\Z)')
 
 
 class _Unread(Exception):
@@ -56,6 +59,14 @@ def _read(text: str) -> dict[str, Any]:
     pos, end = 0, len(text)
     while True:
         pos = _SKIP.match(text, pos).end()
+        pair = _PAIR.match(text, pos)
+        if pair:
+            name = pair.group(1)
+            if name in table:
+                raise _Unread
+            table[name] = pair.group(2)
+            pos = pair.end()
+            continue
         if pos >= end or _LAST.match(text, pos):
             return root
         header = _HEADER.match(text, pos)
