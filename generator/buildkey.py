@@ -134,6 +134,7 @@ def _metadata_version(name: str) -> str:
 def key(doc: Document, fmt: Format, options: Options) -> str:
     """The key of ``fmt``'s output for ``doc`` built with ``options`` (64 hex digits)."""
     content = doc.content
+    tables = _tables_json(content)
     parts = {
         "studygen": __version__,
         "code": code(),
@@ -141,10 +142,47 @@ def key(doc: Document, fmt: Format, options: Options) -> str:
         "format": fmt.name,
         "options": {name: value for name, value in vars(options).items() if name not in fmt.ignores_options},
         "released": release_time(content.article.version).isoformat(),
-        "content": content_data(content, fmt.ignores),
+        "content": {name: tables[name] for name in tables.dumped if name not in fmt.ignores},
     }
-    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # The hash of the JSON of these parts with sorted keys, the content being ``content_data(content,
+    # fmt.ignores)``: fed to the hash piece by piece, each table's JSON made once for every format.
+    digest = hashlib.sha256()
+    _feed(digest, parts)
+    return digest.hexdigest()
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _feed(digest, members: dict) -> None:
+    """Hash the UTF-8 JSON of ``members`` with sorted keys; a value given as bytes is its JSON."""
+    digest.update(b"{")
+    for n, name in enumerate(sorted(members)):
+        value = members[name]
+        digest.update(f'{"," if n else ""}{_json(name)}:'.encode("utf-8"))
+        if isinstance(value, bytes):
+            digest.update(value)
+        elif isinstance(value, dict) and value and all(isinstance(v, bytes) for v in value.values()):
+            _feed(digest, value)
+        else:
+            digest.update(_json(value).encode("utf-8"))
+    digest.update(b"}")
+
+
+class _TablesJson(dict):
+    """The UTF-8 JSON of each table of one content's dump, made when first asked for."""
+
+    def __init__(self, content: model.Content):
+        super().__init__()
+        self.dumped = _dumped(content)
+
+    def __missing__(self, name: str) -> bytes:
+        data = self[name] = _json(self.dumped[name]).encode("utf-8")
+        return data
+
+
+_tables_json = per_content(_TablesJson)
 
 
 def content_data(content: model.Content, ignores: Iterable[str] = ()) -> dict:

@@ -1094,3 +1094,39 @@ def test_anki_fields_escape_as_escaping_every_text_does(text, attribute):
     from generator.render.markup import anki_text
 
     assert anki_text(text, attribute=attribute) == _anki_text_as_first_written(text, attribute=attribute)
+
+
+def test_build_keys_hash_the_json_of_all_their_inputs_as_one_dump_does(tmp_path):
+    """Keys are put together from the JSON of each table, made once for every format; they are
+    the hash of the JSON of all the inputs made in one piece, for every format and options."""
+    import datetime as dt
+    import hashlib
+    import json
+
+    from generator import __version__, buildkey
+    from generator.render import FORMATS, release_time
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import workloads
+
+    def key_as_first_written(doc, fmt, options):
+        parts = {
+            "studygen": __version__,
+            "code": buildkey.code(),
+            "environment": buildkey.environment(),
+            "format": fmt.name,
+            "options": {name: value for name, value in vars(options).items() if name not in fmt.ignores_options},
+            "released": release_time(doc.content.article.version).isoformat(),
+            "content": buildkey.model.dump(doc.content, exclude=set(fmt.ignores)),
+        }
+        text = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    docs = [load(path) for path in (CONTENT, ROOT / "tests" / "fixtures" / "hostile.toml",
+                                    workloads.generated(tmp_path, "gen", cards=40, terms=4))]
+    for doc in docs + docs[:1]:  # the first content again, after others
+        for fmt in FORMATS.values():
+            for options in (Options(), Options(page_size="letter", cards_per_page=4, duplex="short")):
+                assert buildkey.key(doc, fmt, options) == key_as_first_written(doc, fmt, options), fmt.name
+    assert len({buildkey.key(doc, FORMATS["html"], Options()) for doc in docs}) == len(docs)
+    assert isinstance(docs[0].content.article.version, dt.date)
