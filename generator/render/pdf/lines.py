@@ -19,6 +19,7 @@ over studygen's markup.
 
 from __future__ import annotations
 
+from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
@@ -30,6 +31,10 @@ from reportlab.rl_config import paraFontSizeHeightOffset
 _draw_para = getattr(paragraph.Paragraph.drawPara, "original", paragraph.Paragraph.drawPara)
 _begin_text = paragraph.Paragraph.beginText
 _MISSING = object()
+_MOVES: dict[str, tuple[float, float]] = {}  # a move operator's two numbers, as ReportLab reads them back
+_RG: dict[tuple, str] = {}  # a colour's operator
+_SIZES: dict[tuple, str] = {}  # a size and leading's operators
+_DYNAMIC: dict = {}  # font -> whether it is TrueType without shaping
 
 
 def _plain_run(f) -> bool:
@@ -74,7 +79,10 @@ def _plain(para) -> bool:
 def _dynamic(name: str) -> bool:
     """A TrueType font, which selects its subset when text is drawn, not when it is set."""
     font = getFont(name)
-    return font._dynamicFont and not font.shapable
+    found = _DYNAMIC.get(font)
+    if found is None:
+        found = _DYNAMIC[font] = bool(font._dynamicFont and not font.shapable)
+    return found
 
 
 def draw_para(self, debug=0):
@@ -146,13 +154,17 @@ class _Lines:
         dy = 0
         last = code[-1]
         if last.endswith(" Td"):
-            L = last.split()
-            if len(L) == 3:
+            known = _MOVES.get(last)
+            if known is None:
+                L = last.split()
+                if len(L) != 3:
+                    code[-1] = "".join(L[:-4])
+                known = float(L[-3]), float(L[-2])
+                if len(L) == 3 and len(_MOVES) < 4096:  # the moves of a few common line widths
+                    _MOVES[last] = known
+            if last is code[-1]:
                 del code[-1]
-            else:
-                code[-1] = "".join(L[:-4])
-            lastDx = float(L[-3])
-            lastDy = float(L[-2])
+            lastDx, lastDy = known
             dx += lastDx
             dy -= lastDy
             tx._x0 -= lastDx
@@ -175,11 +187,31 @@ class _Lines:
         parts = []
         for subset, t in font.splitString(text, doc):
             if subset != tx._curSubset:
-                parts.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(tx._fontsize)} Tf "
-                             f"{fp_str(tx._leading)} TL")
+                key = (tx._fontsize, tx._leading)
+                size = _SIZES.get(key)
+                if size is None:
+                    size = _SIZES[key] = f"{fp_str(tx._fontsize)} Tf {fp_str(tx._leading)} TL"
+                parts.append(f"{font.getSubsetInternalName(subset, doc)} {size}")
                 tx._curSubset = subset
             parts.append(f"({escapePDF(t)}) Tj")
         self.code.append(" ".join(parts) + " T*" if line_end else " ".join(parts))
+
+    def fill(self, color) -> None:
+        """``tx.setFillColor(color)``; an opaque RGB colour at the opacity the page already has
+        writes its operator only."""
+        tx = self.tx
+        alpha = getattr(color, "alpha", None)
+        if (color.__class__ is Color and tx._enforceColorSpace is None and alpha.__class__ in (int, float)
+                and 0 <= alpha <= 1 and tx._canvas._extgstate.getValue("ca") == alpha):
+            rgb = (color.red, color.green, color.blue)
+            op = _RG.get(rgb)
+            if op is None:
+                op = _RG[rgb] = "%s rg" % fp_str(rgb)
+            tx._fillColorObj = color
+            tx._code.append(op)
+            self.doc.ensureMinPdfVersion("transparency")  # as setFillAlpha does, though it sets nothing
+        else:
+            tx.setFillColor(color)
 
     def words(self, alignment, offset: float, space: float, words: list[str], last) -> None:
         """One line of a paragraph in one style (``_leftDrawParaLine`` and its siblings)."""
@@ -274,7 +306,7 @@ class _Lines:
             textColor = f.textColor
             if self.text_color != textColor:
                 self.text_color = textColor
-                tx.setFillColor(textColor)
+                self.fill(textColor)
             rise = f.rise
             if self.rise != rise:
                 self.rise = rise
@@ -313,7 +345,7 @@ class _Lines:
                 tx._curSubset = -1
             if self.text_color != textColor:
                 self.text_color = textColor
-                tx.setFillColor(textColor)
+                self.fill(textColor)
             if self.rise != rise:
                 self.rise = rise
                 tx.setRise(rise)
