@@ -44,7 +44,8 @@ ALIGNED = ["body", "cell", "reference", "takeaway", "glossary", "toc", "card 10.
 def _pdf(markup: str, style: ParagraphStyle, width: float, direct: bool, bullet=None, split: float | None = None,
          drawn: list | None = None) -> bytes:
     """A page with the paragraph (or the parts it splits into at ``split`` points of height)
-    drawn twice, the second time after other text, and the places its links point at."""
+    drawn twice, the second time after other text and half transparent, and the places its
+    links point at."""
     with pytest.MonkeyPatch.context() as m:
         if direct:
             m.setattr(paragraph.Paragraph, "drawPara", lines.draw_para)
@@ -55,6 +56,8 @@ def _pdf(markup: str, style: ParagraphStyle, width: float, direct: bool, bullet=
         buffer = io.BytesIO()
         canvas = Canvas(buffer, invariant=1, pageCompression=0, initialFontName=REGULAR)
         for y in (500, 100):
+            if y == 100:
+                canvas.setFillAlpha(0.5)  # a colour's opacity then differs from the page's
             p = para.Paragraph(markup, style, bulletText=bullet)
             p.wrap(width, 1e6)
             parts = [p] if split is None else p.split(width, split) or [p]
