@@ -13,12 +13,13 @@ from reportlab.lib import colors
 from reportlab.lib.rl_accel import sameFrag as _rl_same_frag
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, paragraph
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from generator.load import load
 from generator.render import Options
-from generator.render.pdf import accel, doc as pdf_doc, explainer, frags, lines, para, reuse, serial, widths
+from generator.render.pdf import accel, doc as pdf_doc, explainer, frags, gstate, lines, para, reuse, serial, widths
 from tests.conftest import CONTENT, ROOT, fresh_cards
 
 
@@ -57,6 +58,8 @@ def plain_explainer(monkeypatch, path: Path, options: Options) -> bytes:
         m.setattr(pdf_doc.Contents, "wrap", reportlabs_contents)
         m.setattr(lines, "install", lambda: None)
         m.setattr(paragraph.Paragraph, "drawPara", lines._draw_para)
+        m.setattr(gstate, "install", lambda: None)
+        m.setattr(Canvas, "push_state_stack", gstate._push)
         m.setattr(serial, "install", lambda: None)
         m.setattr(pdfdoc, "PDFName", serial._name)
         m.setattr(pdfdoc, "pdfdocEnc", serial._encode)
@@ -122,6 +125,22 @@ def test_card_sheets_are_the_same_when_built_after_check_and_alone():
     assert cards.render_checked(load(CONTENT), Options()) == after_check  # what build's workers call
 
 
+def _crop_marks_line_by_line(canvas, g, page):
+    from generator.render.pdf.cards import TICK, mm
+
+    canvas.setStrokeColor(colors.HexColor("#888888"))
+    canvas.setLineWidth(0.3)
+    top, right = g.bottom + g.rows * g.height, g.left + g.cols * g.width
+    for c in range(g.cols + 1):
+        x = g.left + c * g.width
+        canvas.line(x, g.bottom - 1 * mm, x, g.bottom - 1 * mm - TICK)
+        canvas.line(x, top + 1 * mm, x, top + 1 * mm + TICK)
+    for r in range(g.rows + 1):
+        y = g.bottom + r * g.height
+        canvas.line(g.left - 1 * mm, y, g.left - 1 * mm - TICK, y)
+        canvas.line(right + 1 * mm, y, right + 1 * mm + TICK, y)
+
+
 @pytest.mark.parametrize("options", [Options(), Options(page_size="letter", cards_per_page=16, duplex="short")])
 def test_card_sheets_are_the_same_drawn_the_plain_way(monkeypatch, tmp_path, options):
     """Without ReportLab's helpers replaced, every width measured, every face's markup made
@@ -144,6 +163,8 @@ def test_card_sheets_are_the_same_drawn_the_plain_way(monkeypatch, tmp_path, opt
         m.setattr(paragraph, "getAscentDescent", widths._extent)
         m.setattr(lines, "install", lambda: None)
         m.setattr(paragraph.Paragraph, "drawPara", lines._draw_para)
+        m.setattr(gstate, "install", lambda: None)
+        m.setattr(Canvas, "push_state_stack", gstate._push)
         m.setattr(serial, "install", lambda: None)
         m.setattr(pdfdoc, "PDFName", serial._name)
         m.setattr(pdfdoc, "pdfdocEnc", serial._encode)
@@ -154,6 +175,7 @@ def test_card_sheets_are_the_same_drawn_the_plain_way(monkeypatch, tmp_path, opt
         m.setattr(cards, "_labels", lambda canvas, left, right, y, label, edge: (
             canvas.drawString(left, y, label), canvas.drawRightString(right, y, edge)))
         m.setattr(cards, "_fill", lambda canvas, color: canvas.setFillColor(color))
+        m.setattr(cards, "_crop_marks", _crop_marks_line_by_line)
         m.setattr(cards, "_line", cards._line.__wrapped__)
         m.setattr(cards, "_edge_line", cards._edge_line.__wrapped__)
         m.setattr(cards, "_fitted", lambda markup, width, height: _fitted_alone(cards, markup, width, height))

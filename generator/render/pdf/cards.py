@@ -27,7 +27,7 @@ from generator.inline import Cloze, cites, parse, plain
 from generator.model import Document
 from generator.render import FORMATS, Options, release_time
 from generator.render.markup import reportlab_lines, to_reportlab
-from generator.render.pdf import accel, halves, lines, serial, widths
+from generator.render.pdf import accel, gstate, halves, lines, serial, widths
 from generator.render.pdf.doc import date_pdf, record_key
 from generator.render.pdf.fitting import lines_at_most
 from generator.render.pdf.frags import fragments
@@ -436,15 +436,23 @@ def _crop_marks(canvas: Canvas, g: Grid, page: tuple[float, float]) -> None:
     """Short ticks in the sheet margin at every cut line; the cards themselves stay clean."""
     canvas.setStrokeColor(colors.HexColor("#888888"))
     canvas.setLineWidth(0.3)
+    canvas._code.extend(_ticks(g))
+
+
+@lru_cache(maxsize=16)  # every page of a sheet has the same ticks
+def _ticks(g: Grid) -> tuple[str, ...]:
+    """The ticks' operators, as ``canvas.line`` writes them (a line changes no graphics state)."""
+    ticks = []
     top, right = g.bottom + g.rows * g.height, g.left + g.cols * g.width
     for c in range(g.cols + 1):
         x = g.left + c * g.width
-        canvas.line(x, g.bottom - 1 * mm, x, g.bottom - 1 * mm - TICK)
-        canvas.line(x, top + 1 * mm, x, top + 1 * mm + TICK)
+        ticks.append((x, g.bottom - 1 * mm, x, g.bottom - 1 * mm - TICK))
+        ticks.append((x, top + 1 * mm, x, top + 1 * mm + TICK))
     for r in range(g.rows + 1):
         y = g.bottom + r * g.height
-        canvas.line(g.left - 1 * mm, y, g.left - 1 * mm - TICK, y)
-        canvas.line(right + 1 * mm, y, right + 1 * mm + TICK, y)
+        ticks.append((g.left - 1 * mm, y, g.left - 1 * mm - TICK, y))
+        ticks.append((right + 1 * mm, y, right + 1 * mm + TICK, y))
+    return tuple(f"n {fp_str(x1, y1)} m {fp_str(x2, y2)} l S" for x1, y1, x2, y2 in ticks)
 
 
 def render_checked(doc: Document, options: Options) -> bytes:
@@ -465,6 +473,7 @@ def _faster() -> None:
     widths.install()
     accel.install()
     lines.install()
+    gstate.install()
     serial.install()
 
 
