@@ -19,7 +19,8 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from generator.load import load
 from generator.render import Options
-from generator.render.pdf import accel, doc as pdf_doc, explainer, frags, gstate, lines, para, reuse, serial, widths
+from generator.render.pdf import (accel, doc as pdf_doc, explainer, frags, gstate, linebreak, lines, para, reuse,
+                                  serial, widths)
 from tests.conftest import CONTENT, ROOT, fresh_cards
 
 
@@ -37,6 +38,7 @@ def plain_explainer(monkeypatch, path: Path, options: Options) -> bytes:
         m.setattr(paragraph, "getAscentDescent", widths._extent)
         m.setattr(accel, "install", lambda: None)
         m.setattr(paragraph, "sameFrag", _rl_same_frag)
+        m.setattr(paragraph.Paragraph, "breakLines", linebreak.break_lines.original)
         m.setattr(TTFont, "splitString", accel._split_string)
         m.setattr(pdf_doc._Frame, "add", Frame._add)
         m.setattr(pdf_doc._Frame, "_add", Frame._add)
@@ -157,6 +159,7 @@ def test_card_sheets_are_the_same_drawn_the_plain_way(monkeypatch, tmp_path, opt
     with monkeypatch.context() as m:
         m.setattr(accel, "install", lambda: None)
         m.setattr(paragraph, "sameFrag", _rl_same_frag)
+        m.setattr(paragraph.Paragraph, "breakLines", linebreak.break_lines.original)
         m.setattr(TTFont, "splitString", accel._split_string)
         m.setattr(widths, "install", lambda: None)
         m.setattr(paragraph, "stringWidth", widths._measure)

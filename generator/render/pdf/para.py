@@ -28,7 +28,7 @@ from reportlab.platypus import Paragraph as _Paragraph
 from reportlab.platypus import paragraph as _rl
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
-from generator.render.pdf import hyphen
+from generator.render.pdf import hyphen, linebreak
 from generator.render.pdf.frags import fragments
 
 LANGUAGE = "en_GB"  # pyphen's dictionary for the explainer's language (the PDF's /Lang is en-GB)
@@ -55,6 +55,7 @@ def _unsplit(s, ss=None):
 
 _unsplit.original = _rl_unsplit
 _rl._shyUnsplit = _unsplit
+linebreak.install()  # every paragraph's lines, in check as in build
 
 
 def hyphenate(word: str) -> list[tuple[str, str]]:
