@@ -184,17 +184,19 @@ def _start_worker(failed, claim, helpers: bool) -> None:
 Result = tuple[list[Problem], bytes | None, str | None, Exception | None]
 
 
-def _check_and_render(jobs: list[Job], options: Options, failed=None) -> list[Result]:
+def _check_and_render(jobs: list[Job], options: Options, failed=None,
+                      checked_apart: frozenset[int] = frozenset()) -> list[Result]:
     """In a worker (or the main process, with the build's ``failed`` Event): each job's checks,
     then, unless they or another job failed, its render and what its format says about the
     file it replaces.  A check and the render it allows run in one process, so a format can
-    reuse what its check measured."""
+    reuse what its check measured; the jobs at the positions ``checked_apart`` are checked
+    by another process meanwhile (``Format.check_apart``)."""
     _failed = failed or globals()["_failed"]
     results: list[Result] = []
-    for job in jobs:
+    for n, job in enumerate(jobs):
         doc, fmt, path = job
         try:
-            problems = check(doc, fmt, options)
+            problems = [] if n in checked_apart else check(doc, fmt, options)
             if problems or _failed.is_set():
                 if problems:
                     _failed.set()
@@ -215,6 +217,19 @@ def _check_and_render_at(work: list, options: Options, inherited: bool) -> list[
     """``_check_and_render`` in a worker, of jobs sent as indexes into the inherited ones
     (a document is not pickled on the way: 0.1 s for 5,000 cards) or sent whole."""
     return _check_and_render(_jobs_at(work, inherited), options)
+
+
+def _check_at(work: list, options: Options, inherited: bool) -> list[tuple[list[Problem], Exception | None]]:
+    """In a worker: the checks of jobs another process renders meanwhile."""
+    found: list[tuple[list[Problem], Exception | None]] = []
+    for doc, fmt, _ in _jobs_at(work, inherited):
+        try:
+            found.append((check(doc, fmt, options), None))
+        except Exception as error:  # reported after every job's problems, as a render's would be
+            found.append(([], error))
+        if found[-1] != ([], None):
+            _failed.set()
+    return found
 
 
 def _warnings_at(work: list, inherited: bool) -> list[tuple] | None:
@@ -290,17 +305,25 @@ class Workers:
         tasks = _tasks(jobs)
         _before_forking(jobs)
         mine, theirs = (tasks[0], tasks[1:]) if own or self.pool is None else ([], tasks)
+        apart = [i for i in mine if jobs[i][1].check_apart] if theirs else []
         inherited = self.forks and not self.started  # the workers fork in the first ``start``
         _inherited = jobs if inherited else None
+
+        def sent(work: list[int]) -> list:
+            return work if inherited else [jobs[i] for i in work]
+
         try:  # forgotten once the workers have forked: a process that builds again lets go of these jobs
-            futures = {self.start(_check_and_render_at, task if inherited else [jobs[i] for i in task],
-                                  options, inherited): task for task in theirs}
-            if futures:
-                everything = list(range(len(jobs)))
-                futures[self.start(_warnings_at, everything if inherited else jobs, inherited)] = []
+            futures: dict[Future, tuple[str, list[int]]] = {}
+            if apart:  # first: the main process renders these meanwhile
+                futures[self.start(_check_at, sent(apart), options, inherited)] = ("checks", apart)
+            for task in theirs:
+                futures[self.start(_check_and_render_at, sent(task), options, inherited)] = ("renders", task)
+            if theirs:
+                futures[self.start(_warnings_at, sent(list(range(len(jobs)))), inherited)] = ("warnings", [])
         finally:
             _inherited = None
         results: dict[int, Result] = {}
+        checks: dict[int, tuple[list[Problem], Exception | None]] = {}  # for the main process's renders
         outputs: dict[int, Output] = {}
 
         def take(task: list[int], done: list[Result]) -> None:
@@ -315,19 +338,25 @@ class Workers:
             mark_worker(self.helpers and self.forks)
             try:
                 with settled():
-                    take(mine, _check_and_render([jobs[i] for i in mine], options, self.failed))
+                    take(mine, _check_and_render([jobs[i] for i in mine], options, self.failed,
+                                                 frozenset(mine.index(i) for i in apart)))
             finally:
                 mark_worker(False)
         docs = _documents(jobs)
         if not futures or self.claim.acquire(block=False):
             settle(docs)  # while the workers render, unless one has found them
         for future in as_completed(futures):
-            if futures[future]:
-                take(futures[future], future.result())
+            kind, task = futures[future]
+            if kind == "renders":
+                take(task, future.result())
+            elif kind == "checks":
+                checks.update(zip(task, future.result()))
             elif (found := future.result()) is not None:
                 for doc, warnings in zip(docs, found):
                     if isinstance(doc.warnings, Warnings):
                         doc.warnings.provide(warnings)
+        for i, (found, error) in checks.items():  # the check came first: its failure is the one to tell
+            results[i] = (found, None, None, error or results[i][3])
         problems: dict[Path, list[Problem]] = {}
         for i, (doc, _, _) in enumerate(jobs):
             if results[i][0]:

@@ -14,7 +14,7 @@ import pytest
 from generator.build import build
 from generator.errors import ContentError, OutputError, Problem, RenderError
 from generator.render import FORMATS, Options
-from tests.conftest import ROOT, invoke, starter, write_content
+from tests.conftest import CONTENT, ROOT, invoke, starter, write_content
 
 ALL = list(FORMATS)
 
@@ -103,6 +103,70 @@ def test_the_main_process_renders_the_longest_output_while_one_worker_renders_th
     assert sorted(renders) == sorted(ALL)
     assert renders.pop("pdf") == str(os.getpid())
     assert len(set(renders.values())) == 1 and str(os.getpid()) not in renders.values()
+
+
+def article_with(folder: Path, change) -> Path:
+    """The shipped article, changed by ``change(data)``: its explainer is the longest job."""
+    import tomllib
+
+    data = tomllib.loads(CONTENT.read_text(encoding="utf-8"))
+    change(data)
+    (folder).mkdir(parents=True, exist_ok=True)
+    (folder / "nmn-autophagy.source.txt").write_bytes(CONTENT.with_suffix(".source.txt").read_bytes())
+    return write_content(folder, data)
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
+def test_a_worker_checks_the_explainer_while_the_main_process_renders_it(tmp_path, monkeypatch):
+    """The explainer's check shares no work with its render: in a -j 2 build a worker runs it
+    first, while the main process renders."""
+    import os
+
+    import generator.build as building
+
+    log = tmp_path / "checks"
+    real = building.check
+
+    def check(doc, fmt, options):
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()} {fmt.name}\n")
+        return real(doc, fmt, options)
+
+    monkeypatch.setattr(building, "check", check)
+    renders = tmp_path / "renders"
+    logged_renders(monkeypatch, renders)
+    build([CONTENT], tmp_path / "out", ALL, Options(), workers=2)
+    checked = dict(reversed(line.split()) for line in log.read_text().splitlines())
+    rendered = dict(reversed(line.split()) for line in renders.read_text().splitlines())
+    assert rendered["pdf"] == str(os.getpid()) and checked["pdf"] != str(os.getpid())
+    assert checked["pdf"] == checked["cards"] == rendered["cards"]  # the one worker
+
+
+def test_a_problem_the_explainers_check_finds_in_a_worker_stops_the_build(tmp_path):
+    """The main process renders the explainer unchecked; the worker's check still decides:
+    the problems are those of -j 1, and nothing is written."""
+    def change(data):
+        data["sections"][0]["body"] += " Checked \u2713."  # no face of the PDF font has it
+        data["cards"][0]["back"] = "word " * 300  # too long for a printed card
+
+    path = article_with(tmp_path / "content", change)
+    serial = problems_of(path, tmp_path / "one", 1)
+    assert len(serial) == 2 and "U+2713" in serial[0] and "cards[0]" in serial[1]
+    assert problems_of(path, tmp_path / "two", 2) == serial
+    assert not (tmp_path / "two").exists()
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
+def test_an_explainer_check_that_fails_in_a_worker_writes_nothing(tmp_path, monkeypatch):
+    from generator.render.pdf import explainer
+
+    def broken(doc, options):
+        raise RuntimeError("the check broke")
+
+    monkeypatch.setattr(explainer, "check", broken)
+    with pytest.raises(RuntimeError, match="the check broke"):
+        build([CONTENT], tmp_path / "out", ALL, Options(), workers=2)
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the jobs by fork")

@@ -36,6 +36,9 @@ class Format:
     # The module has check(doc, options) (see ``check`` below); the others are not even
     # imported to look for one (the deck's would load genanki for nothing).
     checks: bool = False
+    # Its check shares no work with its render (the explainer's glyph check, a twentieth of its
+    # render): a parallel build may check it in one process while another renders it.
+    check_apart: bool = False
     # What the output is not made from (generator.buildkey): content tables and Options
     # fields the module never reads.  An edit there leaves the file untouched on the next
     # build; anything not listed (a new table, a new option) counts as read.
@@ -77,7 +80,7 @@ def check(doc: Document, fmt: Format, options: Options) -> list[Problem]:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("pdf", "generator.render.pdf.explainer", ".pdf", checks=True,
+        Format("pdf", "generator.render.pdf.explainer", ".pdf", checks=True, check_apart=True,
                ignores=("cards",), ignores_options=("cards_per_page", "duplex")),
         Format("anki", "generator.render.anki", ".apkg", checks_previous=True,
                ignores=("takeaways",), ignores_options=("page_size", "cards_per_page", "duplex")),
