@@ -363,6 +363,10 @@ def _runs(self, _words, maxWidths, maxWidth, maxlineno, hyphenator, uriWasteRedu
             e = extents[fontName, fontSize] = getAscentDescent(fontName, fontSize)
         return e
 
+    # The lookups below are written out where they run for every word (a call costs more than the lookup).
+    spaces_get = spaces.get
+    extents_get = extents.get
+
     def injected_break(f):
         return _InjectedFrag([0, (f.clone(_fkind=_FK_BREAK, text=''), '')])
 
@@ -399,7 +403,8 @@ def _runs(self, _words, maxWidths, maxWidth, maxlineno, hyphenator, uriWasteRedu
                 if wi._fkind == _FK_TEXT:
                     ns = wi.text.count(' ')
                     if ns:
-                        spaceShrink += ns * space(wi.fontName, wi.fontSize)
+                        sw = spaces_get((wi.fontName, wi.fontSize))
+                        spaceShrink += ns * (space(wi.fontName, wi.fontSize) if sw is None else sw)
             spaceShrink *= spaceShrinkage
             limWidth += spaceShrink
         if not lineBreak and newWidth > limWidth and not isinstance(w, rl._SplitFragH) and not hasattr(f, 'cbDefn'):
@@ -460,7 +465,8 @@ def _runs(self, _words, maxWidths, maxWidth, maxlineno, hyphenator, uriWasteRedu
             if nText:
                 n += 1
             fontSize = f.fontSize
-            ascent, descent = extent(f.fontName, fontSize)
+            e = extents_get((f.fontName, fontSize))
+            ascent, descent = extent(f.fontName, fontSize) if e is None else e
             if fontSize > maxSize:
                 maxSize = fontSize
             if ascent > maxAscent:
@@ -495,7 +501,12 @@ def _runs(self, _words, maxWidths, maxWidth, maxlineno, hyphenator, uriWasteRedu
             else:
                 g.text += nText
 
-            spaceWidth = space(fontName, fontSize) if isinstance(w, _HSFrag) else 0  # of the space after this word
+            if isinstance(w, _HSFrag):  # the space after this word
+                spaceWidth = spaces_get((fontName, fontSize))
+                if spaceWidth is None:
+                    spaceWidth = space(fontName, fontSize)
+            else:
+                spaceWidth = 0
 
             ni = 0
             for i in w[2:]:
@@ -506,7 +517,8 @@ def _runs(self, _words, maxWidths, maxWidth, maxlineno, hyphenator, uriWasteRedu
                     ni = 1
                 words.append(g)
                 fontSize = g.fontSize
-                ascent, descent = extent(g.fontName, fontSize)
+                e = extents_get((g.fontName, fontSize))
+                ascent, descent = extent(g.fontName, fontSize) if e is None else e
                 if fontSize > maxSize:
                     maxSize = fontSize
                 if ascent > maxAscent:
@@ -556,7 +568,8 @@ def _runs(self, _words, maxWidths, maxWidth, maxlineno, hyphenator, uriWasteRedu
                 g.text = i[1]
                 words.append(g)
                 fontSize = g.fontSize
-                ascent, descent = extent(g.fontName, fontSize)
+                e = extents_get((g.fontName, fontSize))
+                ascent, descent = extent(g.fontName, fontSize) if e is None else e
                 if fontSize > maxSize:
                     maxSize = fontSize
                 if ascent > maxAscent:
