@@ -994,6 +994,7 @@ def _laid_out_once(text: str, style, width: float, height: float):
 @example("glossarymore", ["autophagy", "nicotinamide mononucleotide"], 60.0, 20.0, None)  # switches to plain
 @example("glossarymore", ["autophagy", "autophagy", "NAD<super>+</super>", "autophagy", "autophagy", "autophagy"],
          60.0, 30.0, 90.0)  # split afresh, ReportLab leaves an empty run on a line
+@example("body", ["mitochondrial-biogenesis", "autophagy", "NAD<super>+</super>"], 60.0, 30.0, 45.0)
 def test_lines_and_parts_kept_from_an_earlier_layout_are_those_of_one_breaking(name, words, width, height, first):
     """A paragraph laid out again keeps its lines and its parts per split (reuse): whole and
     split, it draws what the same paragraph broken and split once draws.  (ReportLab itself,
