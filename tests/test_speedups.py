@@ -1185,3 +1185,30 @@ def test_build_keys_hash_the_json_of_all_their_inputs_as_one_dump_does(tmp_path)
                 assert buildkey.key(doc, fmt, options) == key_as_first_written(doc, fmt, options), fmt.name
     assert len({buildkey.key(doc, FORMATS["html"], Options()) for doc in docs}) == len(docs)
     assert isinstance(docs[0].content.article.version, dt.date)
+
+
+def _face_widths_as_first_written(markup: str):
+    from generator.render.pdf import fitting
+
+    found = fitting._plain_segments(markup)
+    if found is None:
+        return None
+    widest, default = fitting._widths()
+    out = []
+    for segment in found:
+        if fitting._OTHER_SPACE.search(segment):
+            return None
+        out.append(tuple(sum(widest.get(ord(c), default) for c in w)
+                         for w in fitting._BREAK_AT.split(segment) if w))
+    return tuple(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "Wm", " ", "  ", "\t", "\n", "\r", "\u00a0", "\u2003", "\x0b", "\x1f", "\u0085",
+                                 "<b>", "</b>", "<br/>", "&amp;", "é", "β", "\u00ad", "<i>", "</i>", "—"]),
+                max_size=16).map("".join))
+def test_card_faces_split_into_words_as_reportlab_breaks_them(markup):
+    from generator.render.pdf import fitting
+
+    fitting._segments.cache_clear()
+    assert fitting._segments(markup) == _face_widths_as_first_written(markup)

@@ -86,7 +86,8 @@ def _segments(markup: str) -> tuple[tuple[float, ...], ...] | None:
     for segment in found:
         if _OTHER_SPACE.search(segment):
             return None  # other white space: ReportLab may split there and draw a space instead
-        words = [w for w in _BREAK_AT.split(segment) if w]
+        # With no other white space, str.split breaks where ReportLab does, but for a no-break space.
+        words = segment.split() if "\u00a0" not in segment else [w for w in _BREAK_AT.split(segment) if w]
         widths = tuple(map(_known.get, words))
         if None in widths:
             widths = tuple(_width(w, widest, default) for w in words)
