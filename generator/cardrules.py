@@ -162,10 +162,15 @@ def content_words(text: str, parts: bool = False) -> tuple[str, ...]:
 
     With ``parts``, the parts of hyphenated words count too ("spindle-shaped" shows "spindle").
     """
-    found = [w for w in words(text) if w.lower() not in FUNCTION_WORDS or ROMAN.match(w)]
     if parts:
-        found += [part for w in found if "-" in w for part in w.split("-") if part.lower() not in FUNCTION_WORDS]
-    return tuple(map(stem, found))
+        # The stems without parts, and those of the parts after them: the rules ask for both
+        # forms of one prompt, and text without a hyphen has no parts.
+        plain = content_words(text)
+        if "-" not in text:
+            return plain
+        found = [w for w in words(text) if "-" in w and (w.lower() not in FUNCTION_WORDS or ROMAN.match(w))]
+        return plain + tuple(stem(part) for w in found for part in w.split("-") if part.lower() not in FUNCTION_WORDS)
+    return tuple(stem(w) for w in words(text) if w.lower() not in FUNCTION_WORDS or ROMAN.match(w))
 
 
 def _same(a: str, b: str) -> bool:

@@ -1212,3 +1212,26 @@ def test_card_faces_split_into_words_as_reportlab_breaks_them(markup):
 
     fitting._segments.cache_clear()
     assert fitting._segments(markup) == _face_widths_as_first_written(markup)
+
+
+def _content_words_as_first_written(text: str, parts: bool = False) -> tuple[str, ...]:
+    from generator.cardrules import FUNCTION_WORDS, ROMAN, stem, words
+
+    found = [w for w in words(text) if w.lower() not in FUNCTION_WORDS or ROMAN.match(w)]
+    if parts:
+        found += [part for w in found if "-" in w for part in w.split("-") if part.lower() not in FUNCTION_WORDS]
+    return tuple(map(stem, found))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["spindle-shaped", "of-the", "the", "Complex", "I", "II", "-", "x-of", "NAD+",
+                                 "lysosomes", "β-cells", "in-vitro", "a", " ", ", ", "-in", "re-", "’s", "it's",
+                                 "Of-Course", "IV-V", "well-known", "self-"]), max_size=10).map("".join),
+       st.booleans())
+def test_content_words_are_the_stems_read_in_one_go(text, parts):
+    from generator import cardrules
+
+    cardrules.content_words.cache_clear()
+    first = cardrules.content_words(text, parts)
+    assert first == _content_words_as_first_written(text, parts)
+    assert cardrules.content_words(text, not parts) == _content_words_as_first_written(text, not parts)
