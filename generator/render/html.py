@@ -299,7 +299,9 @@ def page(doc: Document, key: str = "") -> str:
         closing.append(f"<p>{esc(f'The evidence was last checked on {long_date(a.checked)}.')}</p>")
     closing.append(f"<p>{esc(f'Content version {a.version.isoformat()}. Made with studygen {__version__}.')}</p>")
     generator = f"studygen {__version__}" + (f"; build {key}" if key else "")
-    return (
+    # One join: with thousands of card previews the page is tens of megabytes, and each
+    # concatenation would copy all of it again.
+    return "".join([
         f'<!DOCTYPE html>\n<html lang="{LANG}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(text_of(a.title))}</title>\n"
@@ -307,8 +309,10 @@ def page(doc: Document, key: str = "") -> str:
         f'<meta name="generator" content="{esc(generator)}">\n'
         f"<style>\n{CSS}{deck_css()}</style>\n</head>\n<body>\n"
         '<a class="skip" href="#main">Skip to the text</a>\n<div class="page">\n'
-        f'<header>{"".join(header)}</header>\n<main id="main">\n' + "\n".join(main) + "\n</main>\n"
-        f'<footer>{"".join(closing)}</footer>\n</div>\n</body>\n</html>\n')
+        f'<header>{"".join(header)}</header>\n<main id="main">\n',
+        *(piece for n, section in enumerate(main) for piece in (("\n", section) if n else (section,))),
+        "\n</main>\n"
+        f'<footer>{"".join(closing)}</footer>\n</div>\n</body>\n</html>\n'])
 
 
 # --- card preview -------------------------------------------------------------------------
@@ -363,7 +367,7 @@ def card_previews(doc: Document, p: Page) -> str:
     intro = ("<p>Every card of the deck as Anki shows it, front and back, with the deck's own templates and "
              "stylesheet, grouped by note type. Each card is named by its note's id in the content file "
              "(glossary notes by their term) and, when a note makes several cards, the card's number.</p>")
-    return intro + "".join(groups)
+    return "".join([intro, *groups])
 
 
 def preview_id(view, taken: set[str]) -> str:
