@@ -15,14 +15,13 @@ from reportlab.lib import colors
 from reportlab.lib.rl_accel import sameFrag as _rl_same_frag
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, paragraph
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from generator.load import load
 from generator.render import Options
-from generator.render.pdf import (accel, doc as pdf_doc, explainer, frags, gstate, linebreak, lines, para, reuse,
-                                  serial, widths)
+from generator.render.pdf import (accel, doc as pdf_doc, explainer, frags, linebreak, lines, para, reuse, serial,
+                                  widths)
 from tests.conftest import CONTENT, ROOT, fresh_cards
 
 
@@ -62,8 +61,6 @@ def plain_explainer(monkeypatch, path: Path, options: Options) -> bytes:
         m.setattr(pdf_doc.Contents, "wrap", reportlabs_contents)
         m.setattr(lines, "install", lambda: None)
         m.setattr(paragraph.Paragraph, "drawPara", lines._draw_para)
-        m.setattr(gstate, "install", lambda: None)
-        m.setattr(Canvas, "push_state_stack", gstate._push)
         m.setattr(serial, "install", lambda: None)
         m.setattr(pdfdoc, "PDFName", serial._name)
         m.setattr(pdfdoc, "pdfdocEnc", serial._encode)
@@ -168,8 +165,6 @@ def test_card_sheets_are_the_same_drawn_the_plain_way(monkeypatch, tmp_path, opt
         m.setattr(paragraph, "getAscentDescent", widths._extent)
         m.setattr(lines, "install", lambda: None)
         m.setattr(paragraph.Paragraph, "drawPara", lines._draw_para)
-        m.setattr(gstate, "install", lambda: None)
-        m.setattr(Canvas, "push_state_stack", gstate._push)
         m.setattr(serial, "install", lambda: None)
         m.setattr(pdfdoc, "PDFName", serial._name)
         m.setattr(pdfdoc, "pdfdocEnc", serial._encode)

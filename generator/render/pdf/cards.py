@@ -27,7 +27,7 @@ from generator.inline import Cloze, cites, parse, plain
 from generator.model import Document
 from generator.render import FORMATS, Options, release_time
 from generator.render.markup import reportlab_lines, to_reportlab
-from generator.render.pdf import accel, gstate, halves, lines, serial, widths
+from generator.render.pdf import accel, halves, lines, serial, widths
 from generator.render.pdf.doc import date_pdf, record_key
 from generator.render.pdf.fitting import lines_at_most
 from generator.render.pdf.frags import fragments
@@ -473,7 +473,6 @@ def _faster() -> None:
     widths.install()
     accel.install()
     lines.install()
-    gstate.install()
     serial.install()
 
 
