@@ -41,8 +41,6 @@ def _written(value, installed: bool) -> bytes:
         else:
             m.setattr(pdfdoc, "PDFName", serial._name)
             m.setattr(pdfdoc, "pdfdocEnc", serial._encode)
-            m.setattr(pdfdoc, "format", serial._format)
-            m.setattr(pdfdoc.PDFDictionary, "format", serial._dictionary_format)
         document = pdfdoc.PDFDocument(invariant=1)
         try:
             return pdfdoc.format(value, document)
@@ -73,8 +71,6 @@ def _document(installed: bool) -> bytes:
         else:
             m.setattr(pdfdoc, "PDFName", serial._name)
             m.setattr(pdfdoc, "pdfdocEnc", serial._encode)
-            m.setattr(pdfdoc, "format", serial._format)
-            m.setattr(pdfdoc.PDFDictionary, "format", serial._dictionary_format)
         buffer = io.BytesIO()
         canvas = Canvas(buffer, invariant=1, initialFontName=REGULAR, pageCompression=0)
         canvas.setTitle("Auto­phagy: ≥ 2 “quoted” (x)")

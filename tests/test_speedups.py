@@ -64,8 +64,6 @@ def plain_explainer(monkeypatch, path: Path, options: Options) -> bytes:
         m.setattr(serial, "install", lambda: None)
         m.setattr(pdfdoc, "PDFName", serial._name)
         m.setattr(pdfdoc, "pdfdocEnc", serial._encode)
-        m.setattr(pdfdoc, "format", serial._format)
-        m.setattr(pdfdoc.PDFDictionary, "format", serial._dictionary_format)
         return explainer.render(load(path), options)
 
 
@@ -168,8 +166,6 @@ def test_card_sheets_are_the_same_drawn_the_plain_way(monkeypatch, tmp_path, opt
         m.setattr(serial, "install", lambda: None)
         m.setattr(pdfdoc, "PDFName", serial._name)
         m.setattr(pdfdoc, "pdfdocEnc", serial._encode)
-        m.setattr(pdfdoc, "format", serial._format)
-        m.setattr(pdfdoc.PDFDictionary, "format", serial._dictionary_format)
         m.setattr(cards, "_faces_of", lambda doc: {})
         m.setattr(cards, "_draw", lambda para, canvas, x, y: para.drawOn(canvas, x, y))
         m.setattr(cards, "_labels", lambda canvas, left, right, y, label, edge: (
