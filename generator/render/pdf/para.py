@@ -19,6 +19,7 @@ words as before; every other paragraph keeps its hyphenation.
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 
 from reportlab import rl_config
@@ -134,6 +135,24 @@ class Paragraph(_Paragraph):
             self.wrap(availWidth, availHeight)  # split cuts the lines of the last wrap
             parts = super().split(availWidth, availHeight)
         return parts
+
+    def _split_blParaProcessed(self, blPara, start, stop):
+        """ReportLab's, but the word cut at the part's end is marked on a copy.  ReportLab
+        changes the class of that word in the paragraph's own runs; split again at another
+        line (the next layout pass, where the room left on a page differs), the word kept the
+        mark and the later part broke it without a hyphen ("histoch" + "emistry")."""
+        if not stop:
+            return []
+        lines = blPara.lines
+        first = lines[start].sFW
+        last = lines[stop].sFW if stop != len(lines) else len(self.frags)
+        words = self.frags[first:last]
+        while words and isinstance(words[-1], _rl._InjectedFrag):
+            del words[-1]
+        if isinstance(words[-1], _rl._SplitFragHY):
+            words[-1] = copy.copy(words[-1])
+            words[-1].__class__ = _rl._SHYWordHS if isinstance(words[-1], _rl._SHYWord) else _rl._SplitFragLL
+        return words
 
     def _unhyphenated(self) -> None:
         # Hyphenation changes the parsed words in place, so make the fragments afresh.
