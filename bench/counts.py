@@ -45,6 +45,8 @@ def main(paths: list[Path]) -> None:
     count(fontTools.ttLib.TTFont, "__init__", "fontTools fonts loaded (SVG font subsetting)")
     count(doctemplate.BaseDocTemplate, "build", "explainer layout passes")
     count(paragraph.Paragraph, "__init__", "paragraphs made")
+    import generator.render.pdf.para  # noqa: F401  (puts studygen's line breaker in place: counted below)
+
     count(paragraph.Paragraph, "breakLines", "paragraph line-breaking runs")
     count(paraparser.ParaParser, "parse", "paragraph markup read by ReportLab's XML parser")
     count(inline, "_parse", "inline markup parsed (distinct texts, after the cache)")
