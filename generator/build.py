@@ -366,7 +366,7 @@ class Workers:
         for i in range(len(jobs)):
             if results[i][3] is not None:
                 raise results[i][3]
-        settle(docs)  # found in a worker that failed after claiming them
+        settle(docs)  # no-op unless neither this process nor a worker has found them yet
         return [outputs[i] for i in range(len(jobs))]
 
 
