@@ -217,38 +217,25 @@ class _Lines:
         """One line of a paragraph in one style (``_leftDrawParaLine`` and its siblings)."""
         text = " ".join(words)
         if alignment == TA_JUSTIFY:
-            self.move(offset)
             simple = (-1e-8 < space <= 1e-8) or (last and space > -1e-8)
-            if not simple:
-                spaces = len(words) + text.count("\xa0") - 1
-                simple = spaces <= 0
-            if simple:
-                self.text(text, True)
-            else:
-                self.word_space(space / float(spaces))
-                self.text(text, True)
-                self.word_space(0)
-            self.move(-offset)
-            return
-        simple = space > -1e-8
+        else:
+            simple = space > -1e-8
         if not simple:
             spaces = len(words) + text.count("\xa0") - 1
             simple = spaces <= 0
-        if alignment == TA_LEFT:
-            self.move(offset)
-            if simple:
-                self.text(text, True)
-            else:
+        if alignment in (TA_JUSTIFY, TA_LEFT):
+            m = offset
+            self.move(m)
+            if not simple:
                 self.word_space(space / float(spaces))
-                self.text(text, True)
+            self.text(text, True)
+            if not simple:
                 self.word_space(0)
-            self.move(-offset)
-            return
-        if simple:
+        elif simple:
             m = offset + (0.5 * space if alignment == TA_CENTER else space)
             self.move(m)
             self.text(text, True)
-        else:
+        else:  # ReportLab sets the word spacing before the move here
             m = offset
             self.word_space(space / float(spaces))
             self.move(m)
