@@ -30,6 +30,10 @@ def _more_styles() -> dict[str, ParagraphStyle]:
                                               firstLineIndent=20)
     found["justified last"] = ParagraphStyle("jl", body, alignment=TA_JUSTIFY, justifyLastLine=2,
                                              firstLineIndent=-8, leftIndent=8)
+    # Spaces that may shrink: lines wider than the width, with negative extra space.
+    found["centre shrinking"] = ParagraphStyle("cs", body, alignment=TA_CENTER, spaceShrinkage=0.3)
+    found["right shrinking"] = ParagraphStyle("rs", body, alignment=TA_RIGHT, spaceShrinkage=0.3)
+    found["left shrinking"] = ParagraphStyle("ls", body, alignment=TA_LEFT, spaceShrinkage=0.3)
     found["helvetica"] = ParagraphStyle("h", body, fontName="Helvetica")  # not TrueType: ReportLab's
     found["boxed"] = ParagraphStyle("b", body, backColor="#eeeeee")  # a background: ReportLab's
     found["auto leading"] = ParagraphStyle("a", body, autoLeading="max")  # ReportLab's
@@ -38,7 +42,7 @@ def _more_styles() -> dict[str, ParagraphStyle]:
 
 STYLE_OF = _more_styles()
 ALIGNED = ["body", "cell", "reference", "takeaway", "glossary", "toc", "card 10.5", "source", "right",
-           "centre indented", "justified last"]
+           "centre indented", "justified last", "centre shrinking", "right shrinking", "left shrinking"]
 
 
 def _pdf(markup: str, style: ParagraphStyle, width: float, direct: bool, bullet=None, split: float | None = None,
@@ -110,6 +114,7 @@ LONG = esc(" ".join(WORDS * 3))
     f"{ANCHOR}Lee (2008). <i>{LONG}</i> {URL.format('doi')}",  # an anchor first, as a reference
     f"a{LINK.format('b')}c<br/><br/><br/>{LINK.format('')} \u00a0x\u00a0y {LONG}<br/>{ANCHOR}",
     "", " ", "<br/>", "<b></b>", ANCHOR, f"x{ANCHOR}", "Aa\u00a0Bb\u00a0" * 30,
+    "abc defgh ij " * 30,  # one style: with shrinking spaces, lines wider than 150 points
 ])
 def test_fixed_paragraphs_are_drawn_as_reportlab_draws_them(style, markup):
     _same(markup, style, 30.0)
