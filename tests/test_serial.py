@@ -34,13 +34,18 @@ def _values(depth: int = 2):
                          lambda d: pdfdoc.PDFDictionary(OrderedDict(d))))
 
 
+def _serialise(m: pytest.MonkeyPatch, installed: bool) -> None:
+    """studygen's serialisation, or (undone with ``m``) ReportLab's own."""
+    if installed:
+        serial.install()
+    else:
+        m.setattr(pdfdoc, "PDFName", serial._name)
+        m.setattr(pdfdoc, "pdfdocEnc", serial._encode)
+
+
 def _written(value, installed: bool) -> bytes:
     with pytest.MonkeyPatch.context() as m:
-        if installed:
-            serial.install()
-        else:
-            m.setattr(pdfdoc, "PDFName", serial._name)
-            m.setattr(pdfdoc, "pdfdocEnc", serial._encode)
+        _serialise(m, installed)
         document = pdfdoc.PDFDocument(invariant=1)
         try:
             return pdfdoc.format(value, document)
@@ -66,11 +71,7 @@ def test_chosen_values_are_written_as_reportlab_writes_them(value):
 
 def _document(installed: bool) -> bytes:
     with pytest.MonkeyPatch.context() as m:
-        if installed:
-            serial.install()
-        else:
-            m.setattr(pdfdoc, "PDFName", serial._name)
-            m.setattr(pdfdoc, "pdfdocEnc", serial._encode)
+        _serialise(m, installed)
         buffer = io.BytesIO()
         canvas = Canvas(buffer, invariant=1, initialFontName=REGULAR, pageCompression=0)
         canvas.setTitle("Auto­phagy: ≥ 2 “quoted” (x)")
