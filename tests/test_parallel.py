@@ -111,7 +111,7 @@ def article_with(folder: Path, change) -> Path:
 
     data = tomllib.loads(CONTENT.read_text(encoding="utf-8"))
     change(data)
-    (folder).mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "nmn-autophagy.source.txt").write_bytes(CONTENT.with_suffix(".source.txt").read_bytes())
     return write_content(folder, data)
 
@@ -210,10 +210,7 @@ def test_warnings_are_found_once_by_whichever_process_is_free_first(tmp_path, mo
     import generator.build as building
     from generator import load as loading
 
-    sys_path = str(ROOT / "bench")
-    import sys
-
-    sys.path.insert(0, sys_path)
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
     import workloads
 
     path = workloads.generated(tmp_path / "in", "gen", cards=40, terms=4)
