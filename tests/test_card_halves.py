@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import generator.render
 from generator.load import load
 from generator.render import Options
-from generator.render.pdf import cards, halves
+from generator.render.pdf import cards, fonts, halves
 from tests.conftest import CONTENT, ROOT, fresh_cards, starter, write_content
 
 OPTIONS = [Options(), Options(page_size="letter", cards_per_page=16, duplex="short")]
@@ -67,7 +67,8 @@ def _content(tmp_path: Path, faces: list[tuple[str, str]]) -> Path:
 # Characters outside ASCII take their font subset's codes in the order a document first
 # draws them, and each face (regular, bold, italic, both) its name when it first draws.
 WORDS = ["cell", "NAD^{+}", "**bold**", "*italic*", "***both***", "H_{2}O", "β-cells", "≥ 2", "µg", "“quoted”",
-         "→", "½", "**α**", "*γ-ray*", "x^{−}", "café", "naïve", "Ω"]
+         "→", "½", "**α**", "*γ-ray*", "x^{−}", "café", "naïve", "Ω", "R&D", "a < b", '"plain"', "**x > y**",
+         "10\u00a0mg", "*ü&ä*"]
 FACES = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
 
 
@@ -82,6 +83,69 @@ def test_card_sheets_drawn_in_two_processes_are_the_same_bytes_whatever_characte
         alone, split, taken = _both(path, options, m)
     assert split == alone
     assert taken == 1
+
+
+def _replayed(path: Path, options: Options, m: pytest.MonkeyPatch, draw: bool = False) -> tuple[tuple, int]:
+    """The document's fonts after replaying (or, with ``draw``, drawing) every page of the
+    card sheets, and how many faces were read into runs on the way."""
+    runs = []
+    face_runs = cards._face_runs
+    m.setattr(cards, "_face_runs", lambda markup: runs.append(1) or face_runs(markup))
+    found = []
+
+    def every_page(canvas, pages, draw_page, replay):
+        for page in pages:
+            if draw:
+                draw_page(page)
+                canvas.showPage()
+            else:
+                replay(page)
+        found.append(halves._fonts(canvas))
+
+    m.setattr(halves, "draw", every_page)
+    fresh_cards()
+    cards.render(load(path), options)
+    return found[0], len(runs)
+
+
+@pytest.mark.parametrize("path", ["generated", CONTENT, ROOT / "tests" / "fixtures" / "hostile.toml"])
+def test_replaying_pages_leaves_the_fonts_as_drawing_them_does_and_skips_faces_that_draw_nothing_new(
+        tmp_path, path):
+    path = _generated(tmp_path, 150) if path == "generated" else path
+    with pytest.MonkeyPatch.context() as m:
+        drawn, _ = _replayed(path, Options(), m, draw=True)
+    with pytest.MonkeyPatch.context() as m:
+        replayed, read = _replayed(path, Options(), m)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(halves, "changes_nothing", lambda doc, names, text: False)
+        every, read_all = _replayed(path, Options(), m)
+    assert replayed == drawn == every
+    assert read < read_all / 2
+
+
+TEXTS = st.text(st.sampled_from("ab Z~\u00a0\t\n\x01βγ→ü…"), max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(before=st.lists(st.tuples(st.sets(st.sampled_from(sorted(fonts.FACES)), min_size=1), TEXTS), max_size=4),
+       names=st.sets(st.sampled_from(sorted(fonts.FACES)), min_size=1), text=TEXTS)
+def test_a_text_said_to_change_nothing_leaves_every_font_as_it_was(before, names, text):
+    from reportlab.pdfgen.canvas import Canvas
+    import io
+
+    fonts.register()
+    canvas = Canvas(io.BytesIO())
+    doc = canvas._doc
+    for drawn_in, drawn in before:
+        for name in sorted(drawn_in):
+            halves.replay_text(doc, name, drawn)
+    start = halves._fonts(canvas)
+    quiet = halves.changes_nothing(doc, sorted(names), text)
+    for name in sorted(names):
+        halves.replay_text(doc, name, text)
+    assert not quiet or halves._fonts(canvas) == start
+    if text:  # an empty text draws nothing, not even the font's name
+        assert halves.changes_nothing(doc, sorted(names), text)  # once drawn, a text draws nothing new
 
 
 def test_pages_drawn_otherwise_than_foreseen_are_drawn_again_by_the_parent(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import weakref
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,7 +32,7 @@ from generator.render.pdf import accel, halves, lines, serial, widths
 from generator.render.pdf.doc import date_pdf, record_key
 from generator.render.pdf.fitting import lines_at_most
 from generator.render.pdf.frags import fragments
-from generator.render.pdf.fonts import REGULAR, glyph_problems, in_paragraph, raise_problems, register
+from generator.render.pdf.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR, glyph_problems, in_paragraph, raise_problems, register
 from generator.render.pdf.para import Paragraph
 from generator.render.pdf.styles import PAGE_SIZES
 from generator.render.pdf.text import clip, esc, flat
@@ -432,6 +433,26 @@ def _face_runs(markup: str) -> list[tuple[str, str]]:
             (made[1] if made is not None else Paragraph(markup, style).frags)]
 
 
+_FACE_TAGS = re.compile(r"</?(?:b|i|super|sub)>|<br/>")
+_ENTITIES = re.compile(r"&(?:amp|lt|gt|quot);")
+_CHARS = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"'}
+
+
+def _face_text(markup: str) -> tuple[tuple[str, ...], str] | None:
+    """The fonts a face's paragraph may draw in and every character it may draw, read
+    without laying it out (``halves.changes_nothing``); None for markup other than text,
+    b, i, super, sub, br and the entities ``esc`` writes."""
+    text = _FACE_TAGS.sub("", markup)
+    if "<" in text:
+        return None
+    if "&" in text:
+        if "&" in _ENTITIES.sub("", text):
+            return None
+        text = _ENTITIES.sub(lambda found: _CHARS[found.group()], text)
+    bold, italic = "<b>" in markup, "<i>" in markup
+    return (REGULAR,) + (BOLD,) * bold + (ITALIC,) * italic + (BOLD_ITALIC,) * (bold and italic), text
+
+
 def _crop_marks(canvas: Canvas, g: Grid, page: tuple[float, float]) -> None:
     """Short ticks in the sheet margin at every cut line; the cards themselves stay clean."""
     canvas.setStrokeColor(colors.HexColor("#888888"))
@@ -508,13 +529,27 @@ def _render(doc: Document, options: Options) -> bytes:
             _draw_card(canvas, g, x, y, card, back, deck, cite, faces)
 
     scratch: list[Canvas] = []
+    known_quiet: set[str] = set()  # lines in REGULAR that draw nothing new: thousands of cards share them
+
+    def quiet(text: str) -> bool:
+        if text not in known_quiet:
+            if not halves.changes_nothing(canvas._doc, (REGULAR,), text):
+                return False
+            known_quiet.add(text)  # what draws nothing new now never will: codes once given stay
+        return True
 
     def replay(sheet: tuple[int, bool]) -> None:
         start, back = sheet
         doc = canvas._doc
         for index, card in enumerate(cards[start:start + per_page]):
             face = faces.get((card, back))
-            runs = _face_runs(_face(card, back, cite) if face is None else face)
+            markup = _face(card, back, cite) if face is None else face
+            edges = _edge_line(_label(card), _edge(deck, back), g.width - 2 * PADDING)
+            drawn = _face_text(markup)
+            if drawn is not None and halves.changes_nothing(doc, *drawn) \
+                    and all(quiet(text) for text in (*edges, card.source if back and card.source else "")):
+                continue
+            runs = _face_runs(markup)
             if not {name for name, _ in runs} <= doc.fontMapping.keys():
                 # Which of the face's fonts draws first hangs on its line breaks (a space
                 # between two runs is drawn only inside a line): draw it, where no page shows it.
@@ -528,7 +563,7 @@ def _render(doc: Document, options: Options) -> bytes:
                 halves.replay_text(doc, name, text, paragraph=True)
             if back and card.source:
                 halves.replay_text(doc, REGULAR, card.source, paragraph=True)
-            for text in _edge_line(_label(card), _edge(deck, back), g.width - 2 * PADDING):
+            for text in edges:
                 halves.replay_text(doc, REGULAR, text)
 
     try:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import copy
 import os
 import pickle
+import re
 import signal
 from typing import Callable, Sequence, TypeVar
 
@@ -151,6 +152,53 @@ def replay_text(doc, name: str, text: str, paragraph: bool = False) -> None:
         return
     for subset, _ in font.splitString(text, doc):
         font.getSubsetInternalName(subset, doc)
+
+
+def changes_nothing(doc, names, text: str) -> bool:
+    """Whether drawing ``text`` in any of the fonts ``names`` surely leaves ``doc``'s fonts as
+    they are: each font has its name already, and each character its code (or no glyph to
+    take one).  Most texts of a long sheet draw nothing new, and finding that out costs less
+    than ``replay_text``'s walk through each character's subset."""
+    plain = text.isascii() and text.isprintable()
+    beyond = None  # the characters outside printable ASCII
+    for name in names:
+        if name not in doc.fontMapping:
+            return False
+        font = pdfmetrics.getFont(name)
+        if not getattr(font, "_dynamicFont", False):
+            continue
+        state = font.state.get(doc)
+        if state is None:
+            return False
+        if _ascii_fixed(font, state):
+            if plain:
+                continue
+            if beyond is None:
+                beyond = set(_PRINTABLE.sub("", text))
+            chars = beyond
+        else:
+            chars = set(text)
+        assigned, glyphs = state.assignments, font.face.charToGlyph
+        for char in chars:
+            code = 32 if char == "\xa0" else ord(char)  # as splitString draws a no-break space
+            if code not in assigned and code in glyphs:
+                return False
+    return True
+
+
+_PRINTABLE = re.compile(r"[ -~]+")
+
+
+def _ascii_fixed(font, state) -> bool:
+    """Whether every printable ASCII character has its code in this document already (with
+    ReportLab's readable ASCII, from the start)."""
+    if getattr(state, "_studygen_ascii", False):
+        return True
+    assigned, glyphs = state.assignments, font.face.charToGlyph
+    fixed = all(code in assigned or code not in glyphs for code in range(32, 127))
+    if fixed:
+        state._studygen_ascii = True  # a code once given stays
+    return fixed
 
 
 def _plain_page(canvas: Canvas) -> bool:
