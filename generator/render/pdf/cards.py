@@ -28,7 +28,7 @@ from generator.inline import Cloze, cites, parse, plain
 from generator.model import Document
 from generator.render import FORMATS, Options, release_time
 from generator.render.markup import reportlab_lines, to_reportlab
-from generator.render.pdf import accel, halves, lines, serial, widths
+from generator.render.pdf import accel, faces, halves, lines, serial, widths
 from generator.render.pdf.doc import date_pdf, record_key
 from generator.render.pdf.fitting import lines_at_most
 from generator.render.pdf.frags import fragments
@@ -143,6 +143,7 @@ def _leading(size: float) -> float:
     return size * 1.25
 
 
+@lru_cache(maxsize=64)  # one per size: a face's fragments and lines depend on the style's values only
 def _style(size: float) -> ParagraphStyle:
     return ParagraphStyle("card", fontName=REGULAR, fontSize=size, leading=_leading(size),
                           alignment=TA_CENTER, splitLongWords=True)
@@ -173,8 +174,16 @@ def _fitted(markup: str, width: float, height: float) -> tuple[Paragraph, float]
 # The lines depend on the width alone, so a text met again in a box of another height (a
 # reverse card's face, once on the front and once above a source line) is not laid out again.
 @lru_cache(maxsize=256)
-def _laid_out(markup: str, size: float, width: float) -> tuple[Paragraph, float]:
-    para = Paragraph(markup, _style(size))
+def _laid_out(markup: str, size: float, width: float) -> tuple[faces.Face | Paragraph, float]:
+    style = _style(size)
+    face = faces.lay_out(markup, style, width)
+    if face is not None:
+        return face, face.height
+    return _paragraph(markup, style, width)
+
+
+def _paragraph(markup: str, style: ParagraphStyle, width: float) -> tuple[Paragraph, float]:
+    para = Paragraph(markup, style)
     return para, para.wrap(width, 1e6)[1]
 
 
@@ -272,11 +281,15 @@ def _text_line(canvas: Canvas, x: float, y: float, text: str) -> None:
     canvas._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {' '.join(parts)} T* ET")
 
 
-def _draw(para: Paragraph, canvas: Canvas, x: float, y: float) -> None:
+def _draw(para: faces.Face | Paragraph, canvas: Canvas, x: float, y: float) -> None:
     """``para.drawOn(canvas, x, y)``.  What a paragraph draws does not depend on where: drawOn
     moves the origin there first, and a character keeps the code the document's font subset
     gave it the first time.  So a paragraph drawn again on the same document (a source line
     that many cards share, a reverse card's face) repeats what it drew the first time."""
+    if para.__class__ is faces.Face:
+        if faces.draw(para, canvas, x, y):
+            return
+        para = _paragraph(para.markup, para.style, para.width)[0]
     doc, code = canvas._doc, canvas._code
     drawn = getattr(para, "_studygen_drawn", None)
     if drawn is not None and drawn[0]() is doc:

@@ -144,6 +144,38 @@ def _template(style, path: tuple, kind: int) -> dict | None:
     return attributes
 
 
+def _of_style(style) -> dict:
+    key = _style_key(style)
+    entry = _templates.get(key)
+    if entry is None:
+        if len(_templates) >= _MAX_STYLES:
+            _templates.clear()
+        pinned = (style.textColor, getattr(style, "underlineColor", ""), getattr(style, "strikeColor", ""))
+        entry = _templates[key] = (pinned, {})
+    return entry[1]
+
+
+BREAK, ANCHOR = _BREAK, _ANCHOR
+
+
+def runs(markup: str):
+    """(the cleaned markup, its runs) as ``fragments`` reads them, or None."""
+    return _runs(markup, True)
+
+
+def template(style, path: tuple, kind: int) -> dict | None:
+    """The attributes of every fragment of a run under ``path`` in ``style`` but its text, or None."""
+    templates = _of_style(style)
+    found = templates.get((path, kind), False)
+    if found is False:
+        try:
+            found = _template(style, path, kind)
+        except Exception:  # as in fragments: left to ReportLab's parser
+            found = None
+        templates[path, kind] = found
+    return found
+
+
 def fragments(markup: str, style, clean: bool = True):
     """(the markup as ReportLab keeps it, its fragments in ``style``) as
     ``ParaParser().parse`` makes them, or None for markup or a style not read here.
@@ -152,14 +184,7 @@ def fragments(markup: str, style, clean: bool = True):
     found = _runs(markup, clean)
     if found is None or getattr(style, "textTransform", None):
         return None
-    key = _style_key(style)
-    entry = _templates.get(key)
-    if entry is None:
-        if len(_templates) >= _MAX_STYLES:
-            _templates.clear()
-        pinned = (style.textColor, getattr(style, "underlineColor", ""), getattr(style, "strikeColor", ""))
-        entry = _templates[key] = (pinned, {})
-    templates = entry[1]
+    templates = _of_style(style)
     cleaned, runs = found
     out = []
     new = ParaFrag.__new__
