@@ -3,7 +3,8 @@
 The card sheets of thousands of cards are one file, drawn page after page: with
 nothing else to do, the second core of a parallel build would wait.  So the
 process drawing them forks a helper that draws the second part of the pages
-while it draws the first, then takes the helper's pages as they are.
+while it draws the first, then takes the helper's pages as they are, their content
+streams compressed by the helper (``pagestreams``).
 
 What one page draws depends on the pages before it only through the fonts:
 a character gets the next free code of its font's subset the first time the
@@ -36,12 +37,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from generator.render import in_worker
+from generator.render.pdf import pagestreams
 
 Page = TypeVar("Page")
 
 MIN_PAGES = 60  # fewer: forking and replaying cost more than the second process saves
-# The parent also saves the whole file (and compresses every page) once both parts are
-# drawn, so the helper takes a little more than half.
+# Measured, the two parts then take about the same CPU time (the helper also replays the
+# pages before its own; each compresses its own pages as it draws them, ``pagestreams``).
 PARENT_SHARE = 0.46
 
 
@@ -51,14 +53,14 @@ def allowed() -> bool:
 
 def draw(canvas: Canvas, pages: Sequence[Page], draw_page: Callable[[Page], None],
          replay: Callable[[Page], None]) -> None:
-    """``draw_page(page)`` then ``canvas.showPage()`` for each page, in two processes where
+    """``draw_page(page)`` then ``pagestreams.show(canvas)`` for each page, in two processes where
     allowed.  ``replay(page)``: do to ``canvas._doc``'s fonts what drawing the page does
     (``replay_text``), leaving the canvas as it is."""
     split = round(len(pages) * PARENT_SHARE / 2) * 2  # a sheet's front and back stay together
     if not allowed() or len(pages) < MIN_PAGES or not 0 < split < len(pages):
         for page in pages:
             draw_page(page)
-            canvas.showPage()
+            pagestreams.show(canvas)
         return
     read, write = os.pipe()
     parent = os.getpid()
@@ -73,7 +75,7 @@ def draw(canvas: Canvas, pages: Sequence[Page], draw_page: Callable[[Page], None
     try:
         for page in pages[:split]:
             draw_page(page)
-            canvas.showPage()
+            pagestreams.show(canvas)
         with os.fdopen(read, "rb") as stream:
             read = None
             data = stream.read()
@@ -84,13 +86,12 @@ def draw(canvas: Canvas, pages: Sequence[Page], draw_page: Callable[[Page], None
         _reap(pid)
     if found is not None and found[0] == _fonts(canvas):
         _adopt(canvas, found[2])
-        for code in found[1]:
-            canvas._code = code
-            canvas.showPage()
+        for stream in found[1]:
+            pagestreams.put(canvas, stream)
         return
     for page in pages[split:]:
         draw_page(page)
-        canvas.showPage()
+        pagestreams.show(canvas)
 
 
 def _reap(pid: int) -> None:
@@ -110,14 +111,13 @@ def _helper(canvas: Canvas, pages, split: int, draw_page, replay, write: int, pa
         for page in pages[:split]:
             replay(page)
         start = _fonts(canvas)
-        codes = []
+        streams = []
         for page in pages[split:]:
             draw_page(page)
             if not _plain_page(canvas):
                 raise ValueError("a page drew more than its content stream")
-            codes.append(canvas._code)
-            canvas._startPage()  # what showPage does once the page is stored
-        result = (start, codes, _fonts(canvas))
+            streams.append(pagestreams.show(canvas))
+        result = (start, streams, _fonts(canvas))
     except BaseException:  # the parent draws these pages itself
         result = None
     try:
