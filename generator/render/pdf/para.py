@@ -29,7 +29,7 @@ from reportlab.platypus import Paragraph as _Paragraph
 from reportlab.platypus import paragraph as _rl
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
-from generator.render.pdf import hyphen, linebreak
+from generator.render.pdf import hyfit, hyphen, linebreak
 from generator.render.pdf.frags import fragments
 
 LANGUAGE = "en_GB"  # pyphen's dictionary for the explainer's language (the PDF's /Lang is en-GB)
@@ -69,6 +69,9 @@ def hyphenate(word: str) -> list[tuple[str, str]]:
             return []  # a stray or doubled hyphen is no compound
         return [("-".join(parts[:k]) + "-", "-".join(parts[k:])) for k in range(len(parts) - 1, 0, -1)]
     return list(_dictionary().iterate(word))
+
+
+hyfit.install(hyphenate)
 
 
 _PLAIN: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}

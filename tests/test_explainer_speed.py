@@ -1,0 +1,39 @@
+"""Shortcuts of the explainer's layout and checks answer as the plain way does."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import paragraph
+
+from generator.render.pdf import fonts, hyfit, para
+from generator.render.pdf.fonts import BOLD, ITALIC, REGULAR
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzAEIOUéü"
+_word = st.builds(lambda pfx, core, sfx: pfx + core + sfx,
+                  st.sampled_from(["", "(", "“", "'\"", "["]),
+                  st.one_of(st.text(_LETTERS, min_size=1, max_size=16),
+                            st.lists(st.text(_LETTERS, min_size=1, max_size=7), min_size=2, max_size=4).map("-".join),
+                            st.sampled_from(["autophagy", "mononucleotide", "nicotinamide", "https://doi.org/10.1/x",
+                                             "long-lived", "a--b", "NAD-dependent"])),
+                  st.sampled_from(["", ".", ",", ")", "”.", "?!", "-"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(word=_word, font=st.sampled_from([REGULAR, BOLD, ITALIC]), size=st.sampled_from([7.5, 9, 10.5]),
+       used=st.floats(0, 300), cut=st.integers(0, 8), hyphen=st.booleans(), nudge=st.floats(-0.5, 0.5),
+       waste=st.sampled_from([0, 0.3]), shortest=st.integers(1, 6))
+def test_a_word_skips_the_dictionary_only_where_reportlab_finds_no_break_that_fits(word, font, size, used, cut, hyphen,
+                                                                                    nudge, waste, shortest):
+    # The room left is about as wide as the word's first few characters (with a hyphen or
+    # not), where a head of two characters and one of three fit differently.
+    fonts.register()
+    ww = stringWidth(word, font, size)
+    room = used + stringWidth(word[:cut] + "-" * hyphen, font, size) + nudge
+    args = (word, ww, used + ww, room, font, size, waste, 0, shortest)
+    assert hyfit._hy_gen_pair(para.hyphenate, *args) == hyfit._gen_pair(para.hyphenate, *args)
+
+
+def test_the_explainers_hyphenator_is_the_one_skipped():
+    assert paragraph._hyGenPair is hyfit._hy_gen_pair
+    assert para.hyphenate in hyfit._SHORT_HEADS
