@@ -37,3 +37,41 @@ def test_a_word_skips_the_dictionary_only_where_reportlab_finds_no_break_that_fi
 def test_the_explainers_hyphenator_is_the_one_skipped():
     assert paragraph._hyGenPair is hyfit._hy_gen_pair
     assert para.hyphenate in hyfit._SHORT_HEADS
+
+
+_FIELDS = [("article", None, "title"), ("article", None, "subtitle"), ("article", None, "summary"),
+           ("article", None, "notice"), ("takeaways", 0, "text"), ("sections", 0, "heading"), ("sections", 0, "body"),
+           ("claims", 0, "statement"), ("claims", 0, "note"), ("pathway", 0, "label"), ("pathway", 0, "detail"),
+           ("glossary", 0, "term"), ("glossary", 0, "definition"), ("references", 0, "title"),
+           ("references", 0, "journal"), ("references", 0, "authors"), ("references", 0, "doi")]
+# Characters every face has, some no face has (CJK, an emoji, Sinhala), white space some
+# faces lack (ideographic and ogham spaces) and characters markup or escaping touches.
+_PIECES = st.sampled_from(["autophagy", " ", "NAD^{+}", "H_{2}O", "a & b", "<i>", "\u2009", "\u00a0", "\u3000",
+                           "\u1680", "\u4e00", "\U0001F600", "\u0d9e", "\u2265", "\u2192", "“quoted”", "\n\n- item",
+                           "Ω", "²"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(changes=st.lists(st.tuples(st.sampled_from(_FIELDS), st.lists(_PIECES, min_size=1, max_size=6).map("".join)),
+                        min_size=1, max_size=3))
+def test_the_explainers_glyph_check_finds_what_checking_every_field_finds(tmp_path_factory, changes):
+    from hypothesis import assume
+
+    from generator.errors import ContentError
+    from generator.load import load
+    from generator.render import Options
+    from generator.render.pdf import explainer
+    from tests.conftest import starter, write_content
+
+    data = starter()
+    for (table, index, key), text in changes:
+        entry = data[table] if index is None else data[table][index]
+        entry[key] = text.strip() or "x"
+    path = write_content(tmp_path_factory.mktemp("c"), data)
+    try:
+        doc = load(path)
+    except ContentError:
+        assume(False)
+    fonts.register()
+    every_field = fonts.glyph_problems(explainer.drawn_texts(doc.content))
+    assert explainer.check(doc, Options()) == every_field + explainer._tall_steps(doc.content, Options())

@@ -24,7 +24,7 @@ from generator.render.pdf.claims import VerdictBar, evidence_table, verdict_lege
 from generator.render.pdf.diagram import DETAIL_FONT, LABEL_FONT, box_height, drawing
 from generator.render.pdf.doc import Explainer, Heading, contents
 from generator.render.pdf.fonts import ITALIC, Drawn, glyph_problems, in_paragraph, raise_problems, register
-from generator.render.pdf import accel, lines, reuse, serial, widths
+from generator.render.pdf import accel, lines, printable, reuse, serial, widths
 from generator.render.pdf import para
 from generator.render.pdf.para import Paragraph
 from generator.render.pdf.styles import (ACCENT, FOOT_BAND, HEAD_BAND, LINK, MARGIN, NOTICE, NOTICE_EDGE, PAGE_SIZES,
@@ -77,7 +77,35 @@ def release() -> None:
 def check(doc: Document, options: Options) -> list[Problem]:
     """What would stop or spoil the explainer, found without laying it out: characters
     a face cannot print, a diagram step taller than a page.  ``build`` and ``check`` both run this."""
-    return glyph_problems(drawn_texts(doc.content)) + _tall_steps(doc.content, options)
+    content = doc.content
+    glyphs = [] if printable.nothing_missing(_raw_texts(content)) else glyph_problems(drawn_texts(content))
+    return glyphs + _tall_steps(content, options)
+
+
+# The fields of each table the explainer prints as paragraphs, and their paragraph styles.
+_STYLED = {"takeaways": {"text": "takeaway"},
+           "sections": {"heading": ("h1", "toc"), "body": "body"},
+           "claims": {"quote": "cell", "statement": "cell", "note": "cellnote"},
+           "glossary": {"term": "glossary", "definition": "glossary"},
+           "references": {"authors": "reference", "title": "reference", "journal": "reference",
+                          "volume": "reference", "issue": "reference", "pages": "reference",
+                          "doi": "reference", "url": "reference", "note": "reference"}}
+_ARTICLE = ("title", "subtitle", "summary", "notice")
+
+
+def _raw_texts(content: Content) -> Iterable[str]:
+    """The text of every field ``drawn_texts`` reads, as written."""
+    a = content.article
+    yield from (getattr(a, key) or "" for key in _ARTICLE)
+    for name, keys in _STYLED.items():
+        for entry in getattr(content, name):
+            for key in keys:
+                value = getattr(entry, key)
+                if value is not None:
+                    yield str(value)
+    for step in content.pathway:
+        yield step.label
+        yield step.detail
 
 
 def drawn_texts(content: Content) -> Iterable[tuple[str, list[Drawn]]]:
@@ -99,20 +127,13 @@ def drawn_texts(content: Content) -> Iterable[tuple[str, list[Drawn]]]:
               "notice": para(a.notice or "", "notice")}
     for key, drawn in fields.items():
         yield f"article.{key}", drawn
-    styled = {"takeaways": {"text": "takeaway"},
-              "sections": {"heading": ("h1", "toc"), "body": "body"},
-              "claims": {"quote": "cell", "statement": "cell", "note": "cellnote"},
-              "glossary": {"term": "glossary", "definition": "glossary"},
-              "references": {"authors": "reference", "title": "reference", "journal": "reference",
-                             "volume": "reference", "issue": "reference", "pages": "reference",
-                             "doi": "reference", "url": "reference", "note": "reference"}}
     markups = {("claims", "quote"): lambda t: "“" + esc(t) + "”", ("references", "authors"): esc,
                ("references", "volume"): esc, ("references", "issue"): esc, ("references", "pages"): esc,
                ("references", "doi"): lambda t: esc(f"https://doi.org/{t}"), ("references", "url"): esc,
                ("glossary", "term"): lambda t: f"<b>{rich(t)}</b>",
                ("references", "journal"): lambda t: f"<i>{rich(t)}</i>",
                ("references", "note"): lambda t: f"<i>{rich(t)}</i>"}
-    for name, keys in styled.items():
+    for name, keys in _STYLED.items():
         for i, entry in enumerate(getattr(content, name)):
             where = f"{name}[{i}]" + (f"(id={entry.id})" if hasattr(entry, "id") else "")
             for key, style_names in keys.items():
