@@ -75,3 +75,12 @@ def test_the_explainers_glyph_check_finds_what_checking_every_field_finds(tmp_pa
     fonts.register()
     every_field = fonts.glyph_problems(explainer.drawn_texts(doc.content))
     assert explainer.check(doc, Options()) == every_field + explainer._tall_steps(doc.content, Options())
+
+
+def test_every_character_the_cleaning_looks_for_is_one_isprintable_refuses():
+    # frags._runs scans with str.isprintable first and asks the pattern only of unprintable markup.
+    from generator.render.pdf.frags import _OTHER_SPACE
+
+    found = [c for c in map(chr, range(0x110000)) if _OTHER_SPACE.match(c)]
+    assert len(found) > 20  # all of Python's white space but the space and the no-break space, and U+200B
+    assert not any(c.isprintable() for c in found)
