@@ -14,7 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 import generator.render
 from generator.load import load
 from generator.render import Options
-from generator.render.pdf import cards, fonts, halves, pagestreams
+from generator.render.pdf import cards, fonts, halves, pagedicts, pagestreams
 from generator.render.pdf.fonts import BOLD, BOLD_ITALIC, REGULAR
 from tests.conftest import fresh_cards
 from tests.test_card_halves import _generated
@@ -113,24 +113,24 @@ def test_a_formatted_stream_is_the_stream_reportlab_formats_from_the_page():
     assert formatted.data == pdfdoc.PDFStream(content=text, filters=[pdfdoc.PDFZCompress]).format(doc)
 
 
-def _cards(path, show, in_worker: bool, m: pytest.MonkeyPatch) -> bytes:
-    fresh_cards()
-    m.setattr(generator.render, "_in_worker", in_worker)
-    m.setattr(halves, "MIN_PAGES", 2)
-    m.setattr(halves.pagestreams, "show", show)
-    try:
+def _cards(path, library: bool, in_worker: bool) -> bytes:
+    with pytest.MonkeyPatch.context() as m:
+        fresh_cards()
+        m.setattr(generator.render, "_in_worker", in_worker)
+        m.setattr(halves, "MIN_PAGES", 2)
+        if library:  # ReportLab's own showPage and page dictionaries
+            m.setattr(halves.pagestreams, "show", _library_show)
+            m.setattr(pagedicts, "install", lambda: None)
+            m.setattr(pdfdoc.PDFPage, "format", pagedicts._format)
         return cards.render(load(path), Options())
-    finally:
-        m.setattr(generator.render, "_in_worker", False)
 
 
-def test_card_sheets_drawn_in_two_processes_are_the_bytes_reportlab_saves(tmp_path):
+def test_card_sheets_drawn_in_two_processes_are_the_bytes_reportlab_saves(tmp_path, monkeypatch):
     path = _generated(tmp_path, 150)
     taken = []
-    with pytest.MonkeyPatch.context() as m:
-        own = _cards(path, _library_show, False, m)
-        adopt = halves._adopt
-        m.setattr(halves, "_adopt", lambda canvas, found: (taken.append(1), adopt(canvas, found)))
-        split = _cards(path, pagestreams.show, True, m)
+    adopt = halves._adopt
+    monkeypatch.setattr(halves, "_adopt", lambda canvas, found: (taken.append(1), adopt(canvas, found)))
+    own = _cards(path, True, False)
+    split = _cards(path, False, True)
     assert split == own
     assert taken == [1]  # the helper's pages, formatted there, were used

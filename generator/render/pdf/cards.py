@@ -28,7 +28,7 @@ from generator.inline import Cloze, cites, parse, plain
 from generator.model import Document
 from generator.render import FORMATS, Options, release_time
 from generator.render.markup import reportlab_lines, to_reportlab
-from generator.render.pdf import accel, faces, halves, lines, serial, widths
+from generator.render.pdf import accel, faces, halves, lines, pagedicts, serial, widths
 from generator.render.pdf.doc import date_pdf, record_key
 from generator.render.pdf.fitting import lines_at_most
 from generator.render.pdf.frags import fragments
@@ -508,6 +508,7 @@ def _faster() -> None:
     accel.install()
     lines.install()
     serial.install()
+    pagedicts.install()
 
 
 def _render(doc: Document, options: Options) -> bytes:
