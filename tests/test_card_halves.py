@@ -17,8 +17,12 @@ from tests.conftest import CONTENT, ROOT, fresh_cards, starter, write_content
 OPTIONS = [Options(), Options(page_size="letter", cards_per_page=16, duplex="short")]
 
 
-def _both(path: Path, options: Options, m: pytest.MonkeyPatch, min_pages: int = 2) -> tuple[bytes, bytes, int]:
-    """(drawn in one process, drawn in two, how many times the helper's pages were taken)."""
+def _both(path: Path, options: Options, m: pytest.MonkeyPatch, min_pages: int = 2, second: bool = False,
+          changes: dict | None = None) -> tuple[bytes, bytes, int]:
+    """(drawn in one process, drawn in two, how many helpers' pages were taken).  ``second``:
+    the parent draws a small first part and the helper draws slowly, so that the parent, done
+    first, has a second helper draw the end of the first one's part (``changes``: see
+    ``_slow_helpers``)."""
     fresh_cards()
     m.setattr(generator.render, "_in_worker", False)
     alone = cards.render(load(path), options)
@@ -27,10 +31,31 @@ def _both(path: Path, options: Options, m: pytest.MonkeyPatch, min_pages: int = 
     adopt = halves._adopt
     m.setattr(halves, "_adopt", lambda canvas, fonts: (taken.append(1), adopt(canvas, fonts)))
     m.setattr(halves, "MIN_PAGES", min_pages)
+    if second:
+        m.setattr(halves, "PARENT_SHARE", 0.1)
+        m.setattr(halves, "MIN_REST", 2)
+        _slow_helpers(m, **(changes or {}))
+    else:
+        m.setattr(halves, "MIN_REST", 10 ** 9)
     m.setattr(generator.render, "_in_worker", True)
     split = cards.render(load(path), options)
     m.setattr(generator.render, "_in_worker", False)
     return alone, split, len(taken)
+
+
+def _slow_helpers(m: pytest.MonkeyPatch, first=None, second=None) -> None:
+    """Helpers draw each page slowly; ``first`` / ``second`` change what each is given
+    (``(draw_page, replay)`` -> ``(draw_page, replay)``)."""
+    import time
+
+    helper = halves._helper
+
+    def slow(canvas, pages, replayed, start, draw_page, replay, *rest):
+        change = (second if replayed else first) or (lambda d, r: (d, r))
+        helper(canvas, pages, replayed, start, *change(lambda page: (time.sleep(0.02), draw_page(page)), replay),
+               *rest)
+
+    m.setattr(halves, "_helper", slow)
 
 
 def _generated(tmp_path: Path, count: int) -> Path:
@@ -155,6 +180,48 @@ def test_pages_drawn_otherwise_than_foreseen_are_drawn_again_by_the_parent(tmp_p
     with pytest.MonkeyPatch.context() as m:
         m.setattr(cards, "_face_runs", lambda markup: [])
         alone, split, taken = _both(path, Options(), m)
+    assert split == alone
+    assert taken == 0
+
+
+@pytest.mark.parametrize("options", OPTIONS)
+def test_a_parent_done_first_has_a_second_helper_draw_the_end_of_the_first_ones_part(tmp_path, options):
+    path = _generated(tmp_path, 150)
+    with pytest.MonkeyPatch.context() as m:
+        alone, split, taken = _both(path, options, m, second=True)
+    assert split == alone
+    assert taken == 2
+
+
+def _greek(tmp_path: Path) -> Path:
+    """Every card draws a character no card before it drew."""
+    return _content(tmp_path, [(f"card {n} {chr(0x3B1 + n % 25)}{chr(0x410 + n)}", f"back {chr(0x430 + n)}")
+                               for n in range(48)])
+
+
+def test_a_second_helper_that_foresees_its_fonts_wrongly_leaves_its_pages_to_the_parent(tmp_path):
+    blind = {"second": lambda draw_page, replay: (draw_page, lambda page: None)}
+    with pytest.MonkeyPatch.context() as m:
+        alone, split, taken = _both(_greek(tmp_path), Options(), m, second=True, changes=blind)
+    assert split == alone
+    assert taken == 1  # the first helper's pages only
+
+
+def test_a_second_helper_that_fails_leaves_its_pages_to_the_parent(tmp_path):
+    def fail(page):
+        raise RuntimeError("the second helper breaks down")
+
+    broken = {"second": lambda draw_page, replay: (fail, replay)}
+    with pytest.MonkeyPatch.context() as m:
+        alone, split, taken = _both(_generated(tmp_path, 120), Options(), m, second=True, changes=broken)
+    assert split == alone
+    assert taken == 1
+
+
+def test_a_first_helper_that_foresees_its_fonts_wrongly_leaves_the_rest_to_the_parent_even_with_a_second(tmp_path):
+    blind = {"first": lambda draw_page, replay: (draw_page, lambda page: None)}
+    with pytest.MonkeyPatch.context() as m:
+        alone, split, taken = _both(_greek(tmp_path), Options(), m, second=True, changes=blind)
     assert split == alone
     assert taken == 0
 

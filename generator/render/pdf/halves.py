@@ -19,6 +19,12 @@ only if they are the same takes the helper's pages and fonts; otherwise (text
 drawn otherwise than ``replay`` foresaw) it draws the rest itself.  Either way the bytes are those of
 drawing every page in turn.
 
+The parent's part is the smaller one.  Done first, it asks the helper how far it has come;
+a helper with many pages left stops halfway through them, and a second helper, forked from
+the parent as it stands, replays the first one's pages up to there and draws the rest.  So
+the two cores stay busy until the end whichever process the machine favours.  The second
+helper's pages are taken on the same terms (its fonts must start as the first helper's end).
+
 Only where ``allowed()`` says so: a build's worker processes, which render
 while other workers do (``generator.build``); a build in one process draws
 in that one process.
@@ -30,6 +36,7 @@ import copy
 import os
 import pickle
 import re
+import select
 import signal
 from typing import Callable, Sequence, TypeVar
 
@@ -42,8 +49,9 @@ from generator.render.pdf import pagestreams
 Page = TypeVar("Page")
 
 MIN_PAGES = 60  # fewer: forking and replaying cost more than the second process saves
-# Measured, the two parts then take about the same CPU time (the helper also replays the
-# pages before its own; each compresses its own pages as it draws them, ``pagestreams``).
+# Less than half: the parent, done first, has a second helper share the rest of the first
+# one's part.  (The helper also replays the pages before its own; each process compresses its
+# own pages as it draws them, ``pagestreams``; the parent saves the file once all are drawn.)
 PARENT_SHARE = 0.46
 
 
@@ -62,36 +70,92 @@ def draw(canvas: Canvas, pages: Sequence[Page], draw_page: Callable[[Page], None
             draw_page(page)
             pagestreams.show(canvas)
         return
-    read, write = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the helper: never returns, whatever happens (it must not go on as its parent)
-        try:
-            os.close(read)
-            _helper(canvas, pages, split, draw_page, replay, write, parent)
-        finally:
-            os._exit(0)
-    os.close(write)
+    helpers = [_Helper(canvas, pages, 0, split, len(pages), draw_page, replay, ask=True)]
     try:
         for page in pages[:split]:
             draw_page(page)
             pagestreams.show(canvas)
-        with os.fdopen(read, "rb") as stream:
-            read = None
+        stop = helpers[0].share()
+        if stop < len(pages):  # the helper is far from done: a second one draws the end of its part
+            helpers.append(_Helper(canvas, pages, split, stop, len(pages), draw_page, replay))
+        done = split
+        for helper in helpers:
+            if not helper.take(canvas):
+                break
+            done = helper.stop
+    finally:
+        for helper in helpers:
+            helper.close()
+    for page in pages[done:]:
+        draw_page(page)
+        pagestreams.show(canvas)
+
+
+MIN_REST = 16  # pages a helper has left when the parent is done: fewer, and forking costs more than it saves
+
+
+class _Helper:
+    """A forked process that draws ``pages[start:stop]`` from the fonts it foresees by
+    replaying ``pages[replayed:start]`` (the pages before are drawn in this process)."""
+
+    def __init__(self, canvas: Canvas, pages, replayed: int, start: int, stop: int, draw_page, replay,
+                 ask: bool = False):
+        self.stop = stop
+        self.ask = self.answer = None
+        if ask:  # this process may ask the helper to stop sooner (``share``)
+            asked, self.ask = os.pipe()
+            self.answer, answer = os.pipe()
+            os.set_blocking(asked, False)
+        read, write = os.pipe()
+        parent = os.getpid()
+        self.pid = os.fork()
+        if self.pid == 0:  # the helper: never returns, whatever happens (it must not go on as its parent)
+            try:
+                os.close(read)
+                _helper(canvas, pages[:stop], replayed, start, draw_page, replay, write, parent,
+                        (asked, answer) if ask else None)
+            finally:
+                os._exit(0)
+        os.close(write)
+        if ask:
+            os.close(asked)
+            os.close(answer)
+        self.read = read
+
+    def share(self) -> int:
+        """Ask the helper to leave part of what it has left to draw; where it will stop."""
+        try:
+            os.write(self.ask, b"?")
+        except OSError:  # it has ended
+            return self.stop
+        ready, _, _ = select.select([self.answer, self.read], [], [])
+        if self.answer in ready:  # else it finished, or failed, before it saw the question
+            said = os.read(self.answer, 4)
+            if len(said) == 4:
+                self.stop = int.from_bytes(said, "big")
+        return self.stop
+
+    def take(self, canvas: Canvas) -> bool:
+        """Show the helper's pages on ``canvas``, if it drew them from the fonts the canvas has."""
+        with os.fdopen(self.read, "rb") as stream:
+            self.read = None
             data = stream.read()
         found = pickle.loads(data) if data else None
-    finally:
-        if read is not None:
-            os.close(read)
-        _reap(pid)
-    if found is not None and found[0] == _fonts(canvas):
+        if found is None or found[0] != _fonts(canvas):
+            return False
         _adopt(canvas, found[2])
         for stream in found[1]:
             pagestreams.put(canvas, stream)
-        return
-    for page in pages[split:]:
-        draw_page(page)
-        pagestreams.show(canvas)
+        return True
+
+    def close(self) -> None:
+        for fd in (self.read, self.ask, self.answer):
+            if fd is not None:
+                os.close(fd)
+        self.read = self.ask = self.answer = None
+        if self.pid:
+            _reap(self.pid)
+            self.pid = 0
 
 
 def _reap(pid: int) -> None:
@@ -102,22 +166,31 @@ def _reap(pid: int) -> None:
     os.waitpid(pid, 0)
 
 
-def _helper(canvas: Canvas, pages, split: int, draw_page, replay, write: int, parent: int) -> None:
+def _helper(canvas: Canvas, pages, replayed: int, start: int, draw_page, replay, write: int, parent: int,
+            asked: tuple[int, int] | None = None) -> None:
     result = None
     try:
         _die_with_parent()
         if os.getppid() != parent:  # it ended before the helper could ask to end with it
             os._exit(0)
-        for page in pages[:split]:
+        for page in pages[replayed:start]:
             replay(page)
-        start = _fonts(canvas)
+        begin = _fonts(canvas)
         streams = []
-        for page in pages[split:]:
-            draw_page(page)
+        stop = len(pages)
+        at = start
+        while at < stop:
+            draw_page(pages[at])
             if not _plain_page(canvas):
                 raise ValueError("a page drew more than its content stream")
             streams.append(pagestreams.show(canvas))
-        result = (start, streams, _fonts(canvas))
+            at += 1
+            if asked is not None and _was_asked(asked[0]):
+                if stop - at >= MIN_REST:  # the parent is done: it has a second helper draw the last half
+                    stop -= (stop - at) // 4 * 2
+                os.write(asked[1], stop.to_bytes(4, "big"))
+                asked = None
+        result = (begin, streams, _fonts(canvas))
     except BaseException:  # the parent draws these pages itself
         result = None
     try:
@@ -126,6 +199,13 @@ def _helper(canvas: Canvas, pages, split: int, draw_page, replay, write: int, pa
                 stream.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     finally:
         os._exit(0)
+
+
+def _was_asked(fd: int) -> bool:
+    try:
+        return bool(os.read(fd, 1))
+    except BlockingIOError:
+        return False
 
 
 def _die_with_parent() -> None:
