@@ -87,15 +87,14 @@ def _load(path: Path) -> Document:
     if problems:
         raise ContentError({path: [_at(p, locator) for p in problems]})
     return Document(path=path, content=content, source_text=source_text or "",
-                    warnings=Warnings(_warnings, (path, text, content, textcheck.problems(content)[1]), raw))
+                    warnings=Warnings(_warnings, (path, text, content), raw))
 
 
-def _warnings(path: Path, text: str, content: Content, found: list[Problem],
-              raw: dict[str, Any] | None = None) -> list[Problem]:
-    """The warnings of loaded content: ``found`` (the markup's) and the card-writing rules',
+def _warnings(path: Path, text: str, content: Content, raw: dict[str, Any] | None = None) -> list[Problem]:
+    """The warnings of loaded content: the markup's and the card-writing rules',
     each with its line in the file (``raw``: the file's parsed TOML, read again if not given)."""
     with collector.paused():
-        warnings = found + cardrules.check(content)
+        warnings = textcheck.warnings(content) + cardrules.check(content)
         warnings += [Problem("article.draft", "this is a draft (made by `studygen new`); "
                                              "remove `draft = true` from [article] when the content is finished")
                     ] if content.article.draft else []
@@ -485,13 +484,13 @@ def cross_check(content: Content, source_text: str | None,
         problems += [Problem(f"{where}.allow[{j}]", what) for j, what in cardrules.unknown_rules(card.allow)]
     for i, entry in enumerate(content.glossary):
         problems += [Problem(f"glossary[{i}].allow[{j}]", what) for j, what in cardrules.unknown_rules(entry.allow)]
-    problems += textcheck.problems(content)[0]
+    problems += textcheck.errors(content)
     for where, text in texts(content):
         if where.endswith(".quote"):
             continue  # the article's own words, printed as they are: "[@" in them cites nothing
         if "[@" not in text:
             continue  # cites nothing, without parsing it
-        for ref in inline.cites(inline.parse(text)):
+        for ref in inline.cited(text):
             if ref not in refs:
                 problems.append(Problem(where, f"cites [@{ref}] but there is no reference with that id"
                                                + suggest(ref, refs)))

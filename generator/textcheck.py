@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import Iterable
 
 from generator import inline, prose
-from generator.memo import per_content
 from generator.errors import Problem
 from generator.model import Content, Entry, Markup, markups
 
@@ -43,23 +42,25 @@ def markup_fields(content: Content) -> Iterable[tuple[str, str, Markup]]:
                     yield f"{where}.{key}", value, markup
 
 
-def problems(content: Content) -> tuple[list[Problem], list[Problem]]:
-    """(errors, warnings) of every markup field."""
-    # Loading asks for the errors and then, once there are none, for the warnings of the
-    # same content: every field is read once.
-    errors, warnings = _problems(content)
-    return list(errors), list(warnings)
+def errors(content: Content) -> list[Problem]:
+    """The errors of every markup field."""
+    # Loading waits for the errors, while the warnings are printed only once the outputs are
+    # made: only the fields that may hold an error are read now (see ``may_have_errors``).
+    return [Problem(where, what) for where, text, markup in markup_fields(content)
+            if may_have_errors(text, markup) for what in check_text(text, markup)[0]]
 
 
-@per_content
-def _problems(content: Content) -> tuple[list[Problem], list[Problem]]:
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
-    for where, text, markup in markup_fields(content):
-        found_errors, found_warnings = check_text(text, markup)
-        errors += [Problem(where, what) for what in found_errors]
-        warnings += [Problem(where, what) for what in found_warnings]
-    return errors, warnings
+def may_have_errors(text: str, markup: Markup) -> bool:
+    """False only where ``check_text`` finds no error: outside cloze text every error is a
+    look-alike of a deletion, and a look-alike in a unit or a leaf of its tree is one in the
+    text (they are the text's own characters, white space apart)."""
+    return markup.cloze or _LOOKALIKE.search(text) is not None
+
+
+def warnings(content: Content) -> list[Problem]:
+    """The warnings of every markup field."""
+    return [Problem(where, what) for where, text, markup in markup_fields(content)
+            for what in check_text(text, markup)[1]]
 
 
 def _quote(text: str, start: int, end: int | None = None) -> str:
