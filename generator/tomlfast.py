@@ -33,9 +33,14 @@ _ESCAPE = re.compile(r'\\(?:([btnfr"\\])|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))|\\
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 _END = re.compile(r"[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
 _LAST = re.compile(r"[ \t]*(?:#[^\n]*)?\Z")  # a last line without a line feed
-# Most lines of a content file: a key, a basic string without escapes, the line's end.  Read
-# in one match, as the steps below would read it.
-_PAIR = re.compile(r'[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*"([^"\\\n]*)"[ \t]*(?:#[^\n]*)?(?:\n|\Z)')
+# Most lines of a content file, with the blank and comment lines before them, each read in one
+# match as the steps below would read it: a key and a basic string without escapes or a one-line
+# array of such strings, or a table's header.
+_PLAIN = r'"[^"\\\n]*"'
+_LINE = re.compile(
+    _SKIP.pattern + r'[ \t]*(?:([A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:"([^"\\\n]*)"|'
+    rf'\[[ \t]*((?:{_PLAIN}[ \t]*,[ \t]*)*(?:{_PLAIN}[ \t]*,?[ \t]*)?)\])'
+    r'|(\[\[?)[ \t]*([A-Za-z0-9_-]+)[ \t]*(\]\]?))[ \t]*(?:#[^\n]*)?(?:\n|\Z)')
 
 
 class _Unread(Exception):
@@ -58,32 +63,25 @@ def _read(text: str) -> dict[str, Any]:
     arrays: set[str] = set()  # names of [[arrays]] of tables
     pos, end = 0, len(text)
     while True:
-        pos = _SKIP.match(text, pos).end()
-        pair = _PAIR.match(text, pos)
-        if pair:
-            name = pair.group(1)
-            if name in table:
-                raise _Unread
-            table[name] = pair.group(2)
-            pos = pair.end()
+        line = _LINE.match(text, pos)
+        if line:
+            name, string, items, opening, title, closing = line.groups()
+            if name is not None:
+                if name in table:
+                    raise _Unread
+                table[name] = string if string is not None else _ITEM.findall(items)
+            else:
+                table = _table(root, arrays, opening, title, closing)
+            pos = line.end()
             continue
+        pos = _SKIP.match(text, pos).end()  # then what _LINE does not read
         if pos >= end or _LAST.match(text, pos):
             return root
         header = _HEADER.match(text, pos)
         if header:
-            opening, name, closing = header.groups()
-            if len(opening) != len(closing) or text.startswith("]", header.end()):
+            if text.startswith("]", header.end()):
                 raise _Unread
-            if opening == "[[":
-                if name in root and name not in arrays:
-                    raise _Unread
-                arrays.add(name)
-                table = {}
-                root.setdefault(name, []).append(table)
-            else:
-                if name in root:
-                    raise _Unread
-                table = root[name] = {}
+            table = _table(root, arrays, *header.groups())
             pos = header.end()
         else:
             key = _KEY.match(text, pos)
@@ -97,6 +95,23 @@ def _read(text: str) -> dict[str, Any]:
         if not after:
             raise _Unread
         pos = after.end()
+
+
+def _table(root: dict[str, Any], arrays: set[str], opening: str, name: str, closing: str) -> dict[str, Any]:
+    """The table a ``[name]`` or ``[[name]]`` header opens."""
+    if len(opening) != len(closing):
+        raise _Unread
+    if opening == "[[":
+        if name in root and name not in arrays:
+            raise _Unread
+        arrays.add(name)
+        table: dict[str, Any] = {}
+        root.setdefault(name, []).append(table)
+    else:
+        if name in root:
+            raise _Unread
+        table = root[name] = {}
+    return table
 
 
 def _value(text: str, pos: int) -> tuple[Any, int]:

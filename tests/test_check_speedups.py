@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 from hypothesis import example, given, settings, strategies as st
 
-from generator import inline, prose, textcheck
+from generator import inline, textcheck, tomlfast
 from generator.errors import Problem
 from generator.load import load
 from generator.model import Markup
 from tests.conftest import CONTENT, ROOT
+from tests.test_speedups import _TOML_LINES, _typed
 
 # Pieces of every kind of markup and of what only looks like it, with the white space that
 # lines, paragraphs and list items are cut at.
@@ -74,3 +78,78 @@ def test_errors_and_warnings_of_content_are_those_of_every_field(written):
     content = _with_texts(_LOADED, written)
     assert textcheck.errors(content) == _every_field(content, 0)
     assert textcheck.warnings(content) == _every_field(content, 1)
+
+
+_PAIR = re.compile(r'[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*"([^"\\\n]*)"[ \t]*(?:#[^\n]*)?(?:\n|\Z)')
+
+
+def _read_step_by_step(text: str):
+    """The quick TOML reader as it read every line: blank lines, then a key and string, then
+    anything else one step at a time."""
+    t = tomlfast
+    if t._BAD.search(text):
+        return None
+    root, arrays, pos, end = {}, set(), 0, len(text)
+    table = root
+    try:
+        while True:
+            pos = t._SKIP.match(text, pos).end()
+            pair = _PAIR.match(text, pos)
+            if pair:
+                if pair.group(1) in table:
+                    return None
+                table[pair.group(1)] = pair.group(2)
+                pos = pair.end()
+                continue
+            if pos >= end or t._LAST.match(text, pos):
+                return root
+            header = t._HEADER.match(text, pos)
+            if header:
+                opening, name, closing = header.groups()
+                if len(opening) != len(closing) or text.startswith("]", header.end()):
+                    return None
+                if opening == "[[":
+                    if name in root and name not in arrays:
+                        return None
+                    arrays.add(name)
+                    table = {}
+                    root.setdefault(name, []).append(table)
+                else:
+                    if name in root:
+                        return None
+                    table = root[name] = {}
+                pos = header.end()
+            else:
+                key = t._KEY.match(text, pos)
+                if not key or key.group(1) in table:
+                    return None
+                table[key.group(1)], pos = t._value(text, key.end())
+            after = t._END.match(text, pos)
+            if not after:
+                return None
+            pos = after.end()
+    except t._Unread:
+        return None
+
+
+_ARRAY_ITEMS = st.lists(st.sampled_from(['"a b"', '"c,d"', '""', '"x\\"y"', '"]"', "1", " ", ",", "\t"]), max_size=4)
+_ARRAY_LINES = st.tuples(st.sampled_from(["tags", "refs", "tags"]), _ARRAY_ITEMS, st.booleans()).map(
+    lambda t: f"{t[0]} = [{', '.join(t[1])}{',' if t[2] else ''}]")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_TOML_LINES, _ARRAY_LINES), max_size=12).map("\n".join),
+       st.sampled_from(["", "\n", " # end", "\n\n# c"]))
+@example('[[cards]]\ntags = ["a", "b",]  # x\n\n[[cards]]\ntags = []\nrefs = [ "c" ]', "")
+@example("[[cards]]]\n[t]]", "")
+def test_the_quick_toml_reader_reads_what_it_read_step_by_step(text, ending):
+    assert _typed(tomlfast.loads(text + ending)) == _typed(_read_step_by_step(text + ending))
+
+
+def test_the_quick_toml_reader_reads_generated_content_as_it_read_step_by_step(tmp_path):
+    sys.path.insert(0, str(ROOT / "bench"))
+    import workloads
+
+    for path in (CONTENT, workloads.generated(tmp_path, "toml", cards=300, terms=30)):
+        text = path.read_text(encoding="utf-8")
+        assert tomlfast.loads(text) == _read_step_by_step(text) is not None
