@@ -216,6 +216,8 @@ def _spelled(text: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
 
 
 def _plain(text: str) -> str:
+    if "*" not in text and "{" not in text:  # text and citations only, shown as written
+        return " ".join(text.split())
     return " ".join(inline.plain(inline.parse(text)).split())
 
 

@@ -59,8 +59,9 @@ def may_have_errors(text: str, markup: Markup) -> bool:
 
 def warnings(content: Content) -> list[Problem]:
     """The warnings of every markup field."""
+    # Every warning is a marker left as text, and every marker has a "*" or a "{".
     return [Problem(where, what) for where, text, markup in markup_fields(content)
-            for what in check_text(text, markup)[1]]
+            if "*" in text or "{" in text for what in check_text(text, markup)[1]]
 
 
 def _quote(text: str, start: int, end: int | None = None) -> str:

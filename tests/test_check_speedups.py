@@ -153,3 +153,18 @@ def test_the_quick_toml_reader_reads_generated_content_as_it_read_step_by_step(t
     for path in (CONTENT, workloads.generated(tmp_path, "toml", cards=300, terms=30)):
         text = path.read_text(encoding="utf-8")
         assert tomlfast.loads(text) == _read_step_by_step(text) is not None
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts, st.sampled_from(MARKUPS))
+def test_a_field_passed_over_for_warnings_has_none(text, markup):
+    if "*" not in text and "{" not in text:
+        assert textcheck.check_text(text, markup)[1] == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_the_card_rules_read_text_as_its_parsed_tree_shows_it(text):
+    from generator import cardrules
+
+    assert cardrules._plain(text) == " ".join(inline.plain(inline.parse(text)).split())
