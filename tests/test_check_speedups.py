@@ -168,3 +168,53 @@ def test_the_card_rules_read_text_as_its_parsed_tree_shows_it(text):
     from generator import cardrules
 
     assert cardrules._plain(text) == " ".join(inline.plain(inline.parse(text)).split())
+
+
+def test_the_glyph_check_passes_over_exactly_the_characters_every_face_has_and_white_space():
+    from generator.render.pdf import fonts
+
+    uncovered, covered = fonts._uncovered(), fonts._covered_by_all()
+    for code in range(0x110000):
+        c = chr(code)
+        assert (uncovered.search(c) is None) == (c.isspace() or c in covered), hex(code)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30))
+def test_the_glyph_check_skips_markup_as_the_set_of_its_characters_did(markup):
+    from generator.render.pdf import fonts
+
+    old = all(c.isspace() for c in set(markup).difference(fonts._covered_by_all()))
+    assert (fonts._uncovered().search(markup) is None) == old
+
+
+def _segments_word_by_word(markup: str):
+    """Each forced line's word widths, every word measured afresh, character by character."""
+    from generator.render.pdf import fitting
+
+    found = fitting._plain_segments(markup)
+    if found is None:
+        return None
+    widest, default = fitting._widths()
+    out = []
+    for segment in found:
+        if fitting._OTHER_SPACE.search(segment):
+            return None
+        words = segment.split() if "\u00a0" not in segment else [w for w in fitting._BREAK_AT.split(segment) if w]
+        out.append(tuple(sum(widest.get(ord(c), default) for c in w) for w in words))
+    return tuple(out)
+
+
+_FACE_PIECES = ["Card", "12:", "NAD", "é", "\u0301", "W", "ﬁ", "\u00a0", " ", "  ", "<b>", "</b>", "<br/>",
+                "&amp;", "&lt;", "x", "\U0001F642", "\u2003", "–"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_FACE_PIECES), max_size=12).map("".join), min_size=1, max_size=6))
+def test_card_words_are_measured_as_when_each_was_measured_afresh(faces):
+    from generator.render.pdf import fitting
+
+    fitting._segments.cache_clear()
+    fitting._known.clear()
+    for face in faces:  # later faces meet some words measured before
+        assert fitting._segments(face) == _segments_word_by_word(face)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import repeat
 
 from reportlab.pdfbase import pdfmetrics
 
@@ -53,7 +54,7 @@ def _width(word: str, widest: dict[int, float], default: float) -> float:
     if width is None:
         if len(_known) > 100_000:
             _known.clear()
-        width = _known[word] = sum(widest.get(ord(c), default) for c in word)
+        width = _known[word] = sum(map(widest.get, map(ord, word), repeat(default)))
     return width
 
 
@@ -89,8 +90,8 @@ def _segments(markup: str) -> tuple[tuple[float, ...], ...] | None:
         # With no other white space, str.split breaks where ReportLab does, but for a no-break space.
         words = segment.split() if "\u00a0" not in segment else [w for w in _BREAK_AT.split(segment) if w]
         widths = tuple(map(_known.get, words))
-        if None in widths:
-            widths = tuple(_width(w, widest, default) for w in words)
+        if None in widths:  # measured: only the words not met before
+            widths = tuple(_width(w, widest, default) if em is None else em for w, em in zip(words, widths))
         out.append(widths)
     return tuple(out)
 

@@ -7,6 +7,7 @@ empty box (the font's ``.notdef`` glyph) without a word, so every renderer asks
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -61,6 +62,21 @@ def _covered_by_all() -> frozenset[str]:
     return frozenset(chr(c) for c in frozenset.intersection(*(_covered(f) for f in FACES)))
 
 
+@lru_cache(maxsize=None)
+def _uncovered() -> re.Pattern:
+    """A character that is not white space (re's ``\\s`` is ``str.isspace``) and that some face
+    lacks: one search of each face's markup instead of a set of its characters."""
+    codes = sorted(map(ord, _covered_by_all()))
+    ranges = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return re.compile("[^\\s" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "")
+                                         for a, b in ranges) + "]")
+
+
 def in_paragraph(markup: str, style) -> list[Drawn]:
     """What a ReportLab paragraph of ``markup`` in ``style`` draws in each face, as
     ReportLab itself resolves ``<b>``/``<i>`` against the style's font.
@@ -68,7 +84,7 @@ def in_paragraph(markup: str, style) -> list[Drawn]:
     Empty when every face has a glyph for every character of the markup itself (and it
     names no character by an entity): then nothing it draws can print as a box, which is
     all this is asked about, and the markup need not be parsed."""
-    if "&" not in markup and all(c.isspace() for c in set(markup).difference(_covered_by_all())):
+    if "&" not in markup and _uncovered().search(markup) is None:
         return []
     from generator.render.pdf.frags import fragments
 
