@@ -170,7 +170,13 @@ def content_words(text: str, parts: bool = False) -> tuple[str, ...]:
             return plain
         found = [w for w in words(text) if "-" in w and (w.lower() not in FUNCTION_WORDS or ROMAN.match(w))]
         return plain + tuple(stem(part) for w in found for part in w.split("-") if part.lower() not in FUNCTION_WORDS)
-    return tuple(stem(w) for w in words(text) if w.lower() not in FUNCTION_WORDS or ROMAN.match(w))
+    return tuple(filter(None, map(_content_stem, words(text))))
+
+
+@lru_cache(maxsize=65536)  # thousands of texts share a few thousand words
+def _content_stem(word: str) -> str | None:
+    """The stem of a word that carries meaning, None for a grammatical one (stems are never empty)."""
+    return stem(word) if word.lower() not in FUNCTION_WORDS or ROMAN.match(word) else None
 
 
 def _same(a: str, b: str) -> bool:
@@ -215,6 +221,7 @@ def _spelled(text: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
 # ---------------------------------------------------------------- items
 
 
+@lru_cache(maxsize=65536)  # a note's texts are read for each of its cards and for the note
 def _plain(text: str) -> str:
     if "*" not in text and "{" not in text:  # text and citations only, shown as written
         return " ".join(text.split())
@@ -445,6 +452,8 @@ def _polar(prompt: str) -> bool:
 
 def _offered_option(prompt: str, answer: str) -> str | None:
     """The option of an "A or B?" prompt that the answer picks, if any."""
+    if "or" not in prompt:  # no option can be offered
+        return None
     question = next((q for q in re.split(r"(?<=[.!?])\s+", prompt) if q.rstrip().endswith("?")), "")
     parts = re.split(r"\bor\b", question.rstrip(" ?"))
     wanted = content_words(answer)
@@ -489,6 +498,8 @@ def _is_clause(text: str) -> bool:
 
 
 def _is_set(answer: str) -> bool:
+    if "," not in answer:  # a list answer has a comma, and taking out parentheses adds none
+        return False
     text = re.sub(r"\([^)]*\)", "", answer).strip().rstrip(".")
     if not LIST_ANSWER.match(text):
         return False

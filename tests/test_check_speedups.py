@@ -218,3 +218,51 @@ def test_card_words_are_measured_as_when_each_was_measured_afresh(faces):
     fitting._known.clear()
     for face in faces:  # later faces meet some words measured before
         assert fitting._segments(face) == _segments_word_by_word(face)
+
+
+_RULE_WORDS = st.sampled_from("the of or Or is Is a NAD+ NAD I II IV Complex spindle-shaped lysosomes it's cells , ; : . ? "
+                              "( ) and Which which SIRT1 x-ray or-else nor".split() + ["(a, b)", "A, B and C", "or?"])
+_RULE_TEXTS = st.tuples(st.lists(_RULE_WORDS, max_size=12), st.sampled_from([" ", ""])).map(lambda t: t[1].join(t[0]))
+
+
+def _is_set_as_first_written(answer: str) -> bool:
+    from generator import cardrules as r
+
+    text = re.sub(r"\([^)]*\)", "", answer).strip().rstrip(".")
+    if not r.LIST_ANSWER.match(text):
+        return False
+    items = re.split(r",\s*|\s+(?:and|or)\s+", text)
+    return len(items) >= r.SET_ITEMS and all(0 < len(r.words(i)) <= 4 for i in items)
+
+
+def _offered_option_as_first_written(prompt: str, answer: str):
+    from generator import cardrules as r
+
+    question = next((q for q in re.split(r"(?<=[.!?])\s+", prompt) if q.rstrip().endswith("?")), "")
+    parts = re.split(r"\bor\b", question.rstrip(" ?"))
+    wanted = r.content_words(answer)
+    if len(parts) < 2 or not wanted:
+        return None
+    options = []
+    for n, part in enumerate(parts):
+        if n == 0:
+            part = re.split(r"[,:;]", part.rstrip(" ,;:"))[-1]
+        elif n == len(parts) - 1:
+            part = re.split(r"[,:;]", part)[0]
+        options.append(part)
+    picked = [option for option in options if r._contains(r.content_words(option), wanted[0])]
+    return " ".join(picked[0].strip(" ,;:").split()) if len(picked) == 1 else None
+
+
+@settings(max_examples=300, deadline=None)
+@given(_RULE_TEXTS, _RULE_TEXTS)
+@example("Is it NAD or NR?", "NAD")
+@example("", "A, B and C")
+@example("Is it A,or B?", "A,B and C")
+def test_the_card_rules_answer_as_first_written(prompt, answer):
+    from generator import cardrules as r
+
+    assert r.content_words(prompt) == tuple(r.stem(w) for w in r.words(prompt)
+                                            if w.lower() not in r.FUNCTION_WORDS or r.ROMAN.match(w))
+    assert r._is_set(answer) == _is_set_as_first_written(answer)
+    assert r._offered_option(prompt, answer) == _offered_option_as_first_written(prompt, answer)
