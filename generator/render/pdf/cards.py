@@ -293,10 +293,11 @@ def _draw(para: faces.Face | Paragraph, canvas: Canvas, x: float, y: float) -> N
     doc, code = canvas._doc, canvas._code
     drawn = getattr(para, "_studygen_drawn", None)
     if drawn is not None and drawn[0]() is doc:
-        canvas.saveState()
-        canvas.translate(x, y)
+        # saveState, translate, the code, restoreState: the canvas's state is as before.
+        code.append("q")
+        code.append("%s cm" % fp_str(1, 0, 0, 1, x, y))
         code.extend(drawn[1])
-        canvas.restoreState()
+        code.append("Q")
         return
     start, beside = len(code), _beside_code(canvas)
     para.drawOn(canvas, x, y)

@@ -66,10 +66,21 @@ def _plain_style(style) -> bool:
 _KEYS = {"rise", "greek", "link", "fontName", "bold", "italic", "fontSize", "textColor", "us_lines", "__tag__",
          "lineBreak", "text"}
 _dynamic: dict[str, bool] = {}
+_known: dict[tuple, tuple | None] = {}  # (style, tags, kind) -> _run_style's answer; a face has a few
 
 
 def _run_style(style, path, kind):
     """(font name, size, rise, is a line break) of a run, or None for a run not drawn here."""
+    key = (style, path, kind)
+    found = _known.get(key, False)
+    if found is False:
+        if len(_known) > 4096:
+            _known.clear()
+        found = _known[key] = _made_run_style(style, path, kind)
+    return found
+
+
+def _made_run_style(style, path, kind):
     template = frags.template(style, path, kind)
     if template is None or not template.keys() <= _KEYS or template["link"] or template["us_lines"] \
             or template["textColor"] is not style.textColor:
@@ -125,7 +136,10 @@ def _simple(style, run, maxWidth, measure):
         if wordWidth > maxWidth:
             return None  # ReportLab cuts it
         newWidth = currentWidth + spaceWidth + wordWidth
-        if newWidth <= maxWidth + dSpaceShrink * len(cLine) or not cLine:
+        # Spaces only ever shrink (the room only grows with them): a line that fits without
+        # shrinking needs no sum.
+        if (newWidth <= maxWidth and dSpaceShrink >= 0) or newWidth <= maxWidth + dSpaceShrink * len(cLine) \
+                or not cLine:
             cLine.append(word)
             currentWidth = newWidth
         else:
@@ -221,7 +235,7 @@ def _several(style, runs, maxWidth, measure):
         newWidth = currentWidth + spaceWidth + wordWidth if wordWidth > 0 else currentWidth
         lineBreak = f[3]
         limWidth = maxWidth
-        if shrinkage:
+        if shrinkage and (newWidth > maxWidth or shrinkage < 0):  # else the word fits without shrinking
             spaceShrink = spaceWidth
             for r in line:
                 if r[2]:
@@ -326,7 +340,7 @@ def _code(face: Face, doc) -> list[str]:
     style = face.style
     color = style.textColor
     leading = style.leading
-    rg = "%s rg" % fp_str((color.red, color.green, color.blue))
+    rg = _constant("%s rg", (color.red, color.green, color.blue))
     out = ["q"]
     cur_y = face.height - face.first_size
     tx = ["BT", "1 0 0 1 %s Tm" % fp_str(style.leftIndent, cur_y)]
@@ -348,7 +362,7 @@ def _code(face: Face, doc) -> list[str]:
                 tx.append("%s Tw" % fp_str(space / float(len(words) + text.count("\xa0") - 1)))
                 _move(tx, m)
                 _text(tx, state, font, fontSize, leading, doc, text, True)
-                tx.append("%s Tw" % fp_str(0))
+                tx.append("0 Tw")
             _move(tx, -m)
     else:
         colored = False
@@ -367,7 +381,7 @@ def _code(face: Face, doc) -> list[str]:
                 tx.append("%s Tw" % fp_str(space / float(spaces)))
             if lead != leading:
                 lead = leading
-                tx.append("%s TL" % fp_str(leading))
+                tx.append(_constant("%s TL", leading))
             end = runs[-1]
             for r in runs:
                 st = r[0]
@@ -386,12 +400,26 @@ def _code(face: Face, doc) -> list[str]:
                         tx.append(v)
                 _text(tx, state, getFont(st[0]), st[1], leading, doc, r[1], r is end)
             if not simple:
-                tx.append("%s Tw" % fp_str(0))
+                tx.append("0 Tw")
             _move(tx, -m)
     tx.append("ET")
     out.append(" ".join(tx))
     out.append("Q")
     return out
+
+
+_constants: dict[tuple, str] = {}
+
+
+def _constant(form: str, *numbers) -> str:
+    """``form % fp_str(...)`` for the few colours, sizes and leadings of the faces, made once each."""
+    key = (form, numbers)
+    found = _constants.get(key)
+    if found is None:
+        if len(_constants) > 1024:
+            _constants.clear()
+        found = _constants[key] = form % (fp_str(*numbers) if len(numbers) == 1 else tuple(map(fp_str, numbers)))
+    return found
 
 
 def _move(code: list[str], dx: float) -> None:
@@ -418,7 +446,7 @@ def _text(code, state, font, fontSize, leading, doc, text, line_end) -> None:
     parts = []
     for subset, t in font.splitString(text, doc):
         if subset != state[1]:
-            parts.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(fontSize)} Tf {fp_str(leading)} TL")
+            parts.append(f"{font.getSubsetInternalName(subset, doc)} {_constant('%s Tf %s TL', fontSize, leading)}")
             state[1] = subset
         parts.append(f"({escapePDF(t)}) Tj")
     code.append(" ".join(parts) + " T*" if line_end else " ".join(parts))
