@@ -203,6 +203,27 @@ def test_card_labels_are_written_as_reportlabs_text_objects_write_them(texts, si
     assert ours._code == theirs._code
 
 
+def test_card_labels_written_again_in_another_document_use_its_codes():
+    """A line written before in one document is written with the codes of the next one, where
+    its characters came in another order."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from generator.render.pdf import cards
+    from generator.render.pdf.fonts import REGULAR, register
+
+    register()
+    for order in (["\u03b1\u03b2 a", "\u03b2\u03b3 b"], ["\u03b2\u03b3 b", "\u03b1\u03b2 a"]):
+        theirs, ours = (Canvas(io.BytesIO(), initialFontName=REGULAR) for _ in range(2))
+        for canvas in (theirs, ours):
+            canvas.setFont(REGULAR, 5.5)
+        for text in order + order:
+            theirs.drawString(1, 2, text)
+            cards._text_line(ours, 1, 2, text)
+        assert ours._code == theirs._code
+
+
 def _fitted_alone(cards, markup: str, width: float, height: float):
     size = cards.MAX_SIZE
     while size >= cards.MIN_SIZE:

@@ -263,22 +263,43 @@ def _fill(canvas: Canvas, color: colors.Color) -> None:
 def _labels(canvas: Canvas, left: float, right: float, y: float, label: str, edge: str) -> None:
     """``canvas.drawString(left, y, label)`` and ``canvas.drawRightString(right, y, edge)``."""
     _text_line(canvas, left, y, label)
-    _text_line(canvas, right - stringWidth(edge, canvas._fontname, canvas._fontsize), y, edge)
+    _text_line(canvas, right - _width(edge, canvas._fontname, canvas._fontsize), y, edge)
+
+
+@lru_cache(maxsize=64)  # every card of a sheet has one of two deck lines
+def _width(text: str, font: str, size: float) -> float:
+    return stringWidth(text, font, size)
+
+
+# A line's text operators by (text, font, size, leading), for the document they were written in:
+# a character keeps the code its font's subset gave it the first time, so a deck line (on every
+# card) or a card id (on its front and back) writes the same operators again.
+_written: dict[tuple, tuple[weakref.ref, str]] = {}
 
 
 def _text_line(canvas: Canvas, x: float, y: float, text: str) -> None:
     """``canvas.drawString(x, y, text)`` in the canvas's font, a TrueType one, written as
     ReportLab's text object writes it without making one (two lines on every card)."""
-    font, doc = getFont(canvas._fontname), canvas._doc
-    parts = []
-    current = -1
-    for subset, chunk in font.splitString(text, doc):
-        if subset != current:  # as TextObject._formatText switches subsets
-            parts.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(canvas._fontsize)} Tf "
-                         f"{fp_str(canvas._leading)} TL")
-            current = subset
-        parts.append(f"({escapePDF(chunk)}) Tj")
-    canvas._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {' '.join(parts)} T* ET")
+    doc = canvas._doc
+    key = (text, canvas._fontname, canvas._fontsize, canvas._leading)
+    known = _written.get(key)
+    if known is not None and known[0]() is doc:
+        body = known[1]
+    else:
+        font = getFont(canvas._fontname)
+        parts = []
+        current = -1
+        for subset, chunk in font.splitString(text, doc):
+            if subset != current:  # as TextObject._formatText switches subsets
+                parts.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(canvas._fontsize)} Tf "
+                             f"{fp_str(canvas._leading)} TL")
+                current = subset
+            parts.append(f"({escapePDF(chunk)}) Tj")
+        body = " ".join(parts)
+        if len(_written) > 4096:
+            _written.clear()
+        _written[key] = (weakref.ref(doc), body)
+    canvas._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {body} T* ET")
 
 
 def _draw(para: faces.Face | Paragraph, canvas: Canvas, x: float, y: float) -> None:
