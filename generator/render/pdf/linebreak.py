@@ -397,7 +397,9 @@ def _runs(self, _words, maxWidths, maxWidth, maxlineno, hyphenator, uriWasteRedu
 
         lineBreak = f._fkind == _FK_BREAK
         limWidth = maxWidth
-        if spaceShrinkage:
+        # The room spaces may shrink by only matters to a word that does not fit without it
+        # (each line's spaces were counted again for every word: a tenth of the breaking).
+        if spaceShrinkage and (newWidth > maxWidth or spaceShrinkage < 0):
             spaceShrink = spaceWidth
             for wi in words:
                 if wi._fkind == _FK_TEXT:
