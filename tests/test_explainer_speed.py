@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings, strategies as st
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import paragraph
 
 from generator.render.pdf import fonts, hyfit, para
 from generator.render.pdf.fonts import BOLD, ITALIC, REGULAR
+from tests.test_speedups import plain_explainer
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzAEIOUéü"
 _word = st.builds(lambda pfx, core, sfx: pfx + core + sfx,
@@ -84,3 +86,29 @@ def test_every_character_the_cleaning_looks_for_is_one_isprintable_refuses():
     found = [c for c in map(chr, range(0x110000)) if _OTHER_SPACE.match(c)]
     assert len(found) > 20  # all of Python's white space but the space and the no-break space, and U+200B
     assert not any(c.isprintable() for c in found)
+
+
+@settings(max_examples=6, deadline=None)
+@given(lengths=st.lists(st.integers(1, 160), min_size=3, max_size=14), notes=st.lists(st.integers(0, 60), min_size=1),
+       letter=st.booleans())
+def test_an_evidence_table_over_pages_is_the_same_with_and_without_kept_splits(tmp_path_factory, lengths, notes,
+                                                                              letter):
+    # Claims of many lengths: the table splits between rows and inside rows (a tall row
+    # continues on the next page), at other heights on every page.
+    from generator.load import load
+    from generator.render import Options
+    from generator.render.pdf import explainer
+    from tests.conftest import starter, write_content
+
+    data = starter()
+    claim = data["claims"][0]
+    words = "autophagy declines with age while NAD levels fall in mice and in some human tissues".split()
+    data["claims"] = [dict(claim, id=f"c{i}", statement=" ".join(words[k % len(words)] for k in range(n)),
+                           note=" ".join(words[k % len(words)] for k in range(notes[i % len(notes)])) or "Note.")
+                      for i, n in enumerate(lengths)]
+    data["cards"] = [c for c in data["cards"] if "claim" not in c]
+    path = write_content(tmp_path_factory.mktemp("c"), data)
+    options = Options(page_size="letter" if letter else "a4")
+    fast = explainer.render(load(path), options)
+    with pytest.MonkeyPatch.context() as m:
+        assert plain_explainer(m, path, options) == fast

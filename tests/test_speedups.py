@@ -13,7 +13,7 @@ from reportlab.lib import colors
 from reportlab.lib.rl_accel import sameFrag as _rl_same_frag
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Frame, paragraph
+from reportlab.platypus import Frame, paragraph, tables
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from generator.load import load
@@ -32,6 +32,7 @@ def plain_explainer(monkeypatch, path: Path, options: Options) -> bytes:
         m.setattr(reuse, "install", lambda: None)
         m.setattr(paragraph.Paragraph, "wrap", reuse._original)
         m.setattr(paragraph.Paragraph, "split", reuse._original_split)
+        m.setattr(tables.Table, "split", reuse._original_table_split)
         m.setattr(widths, "install", lambda: None)
         m.setattr(paragraph, "stringWidth", widths._measure)
         m.setattr(paragraph, "getAscentDescent", widths._extent)

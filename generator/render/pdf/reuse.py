@@ -13,7 +13,7 @@ lines again on every pass; the second pass gets the first pass's parts back
 
 from __future__ import annotations
 
-from reportlab.platypus import paragraph
+from reportlab.platypus import paragraph, tables
 
 _original = paragraph.Paragraph.wrap
 
@@ -53,7 +53,27 @@ def _split(self, availWidth, availHeight):
     return parts
 
 
+_original_table_split = tables.Table.split
+
+
+def _table_split(self, availWidth, availHeight):
+    # A table split at a page's end makes new tables, each setting its styles and measuring
+    # its rows again on every pass; the second pass gets the first pass's tables back.
+    # What a split reads that may change between passes (the rows, the split modes) is in the key.
+    memo = self.__dict__.setdefault("_studygen_parts", {})
+    key = (availWidth, availHeight, self.splitByRow, self.splitInRow, self.repeatRows)
+    known = memo.get(key)
+    if known is not None and known[0] is self._cellvalues:
+        return list(known[1])
+    parts = _original_table_split(self, availWidth, availHeight)
+    if len(parts) > 1:
+        memo[key] = (self._cellvalues, tuple(parts))
+    return parts
+
+
 def install() -> None:
-    """Make every Paragraph of this process remember its line breaks and its splits (idempotent)."""
+    """Make every Paragraph of this process remember its line breaks and its splits, and
+    every Table its splits (idempotent)."""
     paragraph.Paragraph.wrap = _wrap
     paragraph.Paragraph.split = _split
+    tables.Table.split = _table_split
