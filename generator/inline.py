@@ -47,6 +47,7 @@ _CLOZE = re.compile(r"\{\{c([1-9][0-9]{0,2})::")
 _CITE = re.compile(r"\[@([a-z0-9][a-z0-9._-]*)\]")
 # Where markup may start (or a span close); text between them is taken in one piece.
 _SPECIAL = re.compile(r"[*^_{}\[]")
+_OPENING = frozenset("*^_{")
 # Deeper nesting is never meant; the cap keeps trees shallow for every renderer.
 MAX_DEPTH = 16
 
@@ -110,7 +111,10 @@ def _parse(s: str, cloze: bool) -> list[Node]:
     while i < n:
         nodes = stack[-1].nodes if stack else root
         closing = None
-        for k in range(len(stack) - 1, -1, -1):
+        # Each step below needs its own first character: a closer starts with "*" or "}", a
+        # citation with "[", an opener with "*", "^", "_" or "{".
+        c = s[i]
+        for k in range(len(stack) - 1, -1, -1) if c == "*" or c == "}" else ():
             frame = stack[k]
             # Anki finds a deletion's "{{cN::" and "}}" before any markup: "}}" closes the
             # deletion over markup left open inside it (even markup it starts with), and
@@ -132,12 +136,12 @@ def _parse(s: str, cloze: bool) -> list[Node]:
                 parent.append(Span(frame.kind, tuple(frame.nodes)))
             i += len(frame.closer)
             continue
-        m = _CITE.match(s, i)
+        m = _CITE.match(s, i) if c == "[" else None
         if m:
             nodes.append(Cite(m.group(1)))
             i = m.end()
             continue
-        frame = _opener(s, i, cloze) if len(stack) < MAX_DEPTH else None
+        frame = _opener(s, i, cloze) if c in _OPENING and len(stack) < MAX_DEPTH else None
         if frame is not None:
             stack.append(frame)
             i += len(frame.marker)

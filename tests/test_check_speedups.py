@@ -266,3 +266,54 @@ def test_the_card_rules_answer_as_first_written(prompt, answer):
                                             if w.lower() not in r.FUNCTION_WORDS or r.ROMAN.match(w))
     assert r._is_set(answer) == _is_set_as_first_written(answer)
     assert r._offered_option(prompt, answer) == _offered_option_as_first_written(prompt, answer)
+
+
+def _parse_trying_every_step(s: str, cloze: bool) -> list:
+    """The markup parser as it tried, at every position, to close, cite and open."""
+    i, n, root, stack = 0, len(s), [], []
+    while i < n:
+        nodes = stack[-1].nodes if stack else root
+        closing = None
+        for k in range(len(stack) - 1, -1, -1):
+            frame = stack[k]
+            if inline._closes(s, i, frame, bool(frame.nodes) or (frame.kind == "cloze" and k < len(stack) - 1)):
+                closing = k
+                break
+            if frame.kind == "cloze":
+                break
+        if closing is not None:
+            while len(stack) > closing + 1:
+                frame = stack.pop()
+                inline._unwind(frame, stack[-1].nodes)
+            frame = stack.pop()
+            parent = stack[-1].nodes if stack else root
+            parent.append(inline._split_hint(frame.number, frame.nodes) if frame.kind == "cloze"
+                          else inline.Span(frame.kind, tuple(frame.nodes)))
+            i += len(frame.closer)
+            continue
+        m = inline._CITE.match(s, i)
+        if m:
+            nodes.append(inline.Cite(m.group(1)))
+            i = m.end()
+            continue
+        frame = inline._opener(s, i, cloze) if len(stack) < inline.MAX_DEPTH else None
+        if frame is not None:
+            stack.append(frame)
+            i += len(frame.marker)
+            continue
+        special = inline._SPECIAL.search(s, i + 1)
+        j = special.start() if special else n
+        inline._add_text(nodes, s[i:j])
+        i = j
+    while stack:
+        frame = stack.pop()
+        inline._unwind(frame, stack[-1].nodes if stack else root)
+    return root
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts, st.booleans())
+@example("**a *b* c** ^{x_{y}} {{c1::*d*::e}} [@r] }} *", True)
+@example("x" + "^{" * 20 + "y", False)
+def test_markup_parses_as_when_every_step_was_tried_at_every_position(text, cloze):
+    assert inline._parse(text, cloze) == _parse_trying_every_step(text, cloze)
