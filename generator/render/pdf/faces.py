@@ -92,7 +92,23 @@ def _made_run_style(style, path, kind):
         dynamic = _dynamic[name] = bool(font._dynamicFont and not font.shapable)
     if not dynamic:
         return None
-    return name, template["fontSize"], template["rise"], kind == frags.BREAK
+    size = template["fontSize"]
+    widths = _widths.setdefault((getFont(name), size), {})
+    return name, size, template["rise"], kind == frags.BREAK, rl.stringWidth(" ", name, size), widths
+
+
+# (font, size) -> word -> width: a deck's faces are made of a few thousand words
+_widths: dict[tuple, dict[str, float]] = {}
+
+
+def _width(f, word: str, measure) -> float:
+    known = f[5]
+    width = known.get(word)
+    if width is None:
+        if len(known) > 50_000:
+            known.clear()
+        width = known[word] = measure(word, f[0], f[1])
+    return width
 
 
 def lay_out(markup: str, style, width: float) -> Face | None:
@@ -119,20 +135,21 @@ def lay_out(markup: str, style, width: float) -> Face | None:
 
 def _simple(style, run, maxWidth, measure):
     """``linebreak._simple`` for one run of text in the card style."""
-    (fontName, fontSize, _, brk), text = run
-    if brk:
+    f, text = run
+    fontName, fontSize = f[0], f[1]
+    if f[3]:
         return None
     text = text.strip(_wsc)
     if not text:
         return None
     words = _split(text)
-    spaceWidth = measure(" ", fontName, fontSize)
+    spaceWidth = f[4]
     dSpaceShrink = style.spaceShrinkage * spaceWidth
     lines = []
     cLine = []
     currentWidth = -spaceWidth
     for word in words:
-        wordWidth = measure(word, fontName, fontSize)
+        wordWidth = _width(f, word, measure)
         if wordWidth > maxWidth:
             return None  # ReportLab cuts it
         newWidth = currentWidth + spaceWidth + wordWidth
@@ -177,18 +194,17 @@ def _words(runs, measure):
                     S.insert(0, '')
                 elif not S:
                     continue
-            fontName, fontSize = f[0], f[1]
             last = S.pop()
             for w in S:
                 if W:
                     W.append((f, w))
-                    R.append((True, n + measure(w, fontName, fontSize), W))
+                    R.append((True, n + _width(f, w, measure), W))
                     W = []
                     n = 0
                 else:
-                    R.append((True, n + measure(w, fontName, fontSize), [(f, w)]))
+                    R.append((True, n + _width(f, w, measure), [(f, w)]))
             W.append((f, last))
-            n += measure(last, fontName, fontSize)
+            n += _width(f, last, measure)
             if text[-1] in whitespace:
                 R.append((True, n, W))
                 W = []
@@ -251,7 +267,7 @@ def _several(style, runs, maxWidth, measure):
             if fontSize > maxSize:
                 maxSize = fontSize
             if not line:
-                g = [f, nText, nText.count(' '), space(f[0], f[1])]
+                g = [f, nText, nText.count(' '), f[4]]
                 line = [g]
             elif f is not g[0] and f[:3] != g[0][:3]:
                 if spaceWidth:
@@ -259,7 +275,7 @@ def _several(style, runs, maxWidth, measure):
                     if not t[1].endswith(' '):
                         t[1] += ' '
                         t[2] += 1
-                g = [f, nText, nText.count(' '), space(f[0], f[1])]
+                g = [f, nText, nText.count(' '), f[4]]
                 line.append(g)
             elif spaceWidth:
                 if not g[1].endswith(' '):
@@ -271,10 +287,11 @@ def _several(style, runs, maxWidth, measure):
             else:
                 g[1] += nText
                 g[2] += nText.count(' ')
-            spaceWidth = space(fontName, fontSize) if hs else 0
+            # ReportLab's: the last run's font at the first run's size
+            spaceWidth = (last[4] if fontSize == last[1] else space(fontName, fontSize)) if hs else 0
             ni = 0
             for i in parts[1:]:
-                g = [i[0], i[1], i[1].count(' '), space(i[0][0], i[0][1])]
+                g = [i[0], i[1], i[1].count(' '), i[0][4]]
                 if i[1]:
                     ni = 1
                 line.append(g)
@@ -290,14 +307,14 @@ def _several(style, runs, maxWidth, measure):
             if lineBreak:
                 line = []
                 continue
-            spaceWidth = space(fontName, fontSize) if hs else 0
+            spaceWidth = last[4] if hs else 0
             currentWidth = wordWidth
             n = 1
-            g = [f, nText, nText.count(' '), space(f[0], f[1])]
+            g = [f, nText, nText.count(' '), f[4]]
             maxSize = f[1]
             line = [g]
             for i in parts[1:]:
-                g = [i[0], i[1], i[1].count(' '), space(i[0][0], i[0][1])]
+                g = [i[0], i[1], i[1].count(' '), i[0][4]]
                 line.append(g)
                 if i[0][1] > maxSize:
                     maxSize = i[0][1]
