@@ -90,3 +90,16 @@ def _document(installed: bool) -> bytes:
 
 def test_a_document_is_saved_as_reportlab_saves_it():
     assert _document(True) == _document(False)
+
+
+def _encoded(text: str, encode) -> bytes:
+    try:
+        return encode(text)
+    except Exception as error:  # the same failure both ways
+        return repr(type(error)).encode()
+
+
+@pytest.mark.parametrize("text", [chr(c) for c in range(128)] + [
+    "12 0 obj\n", "12 0 R", "".join(map(chr, range(128))), "x" * 200 + "\x7f", "x" * 200 + "\x1f", "ä" * 70, "ä\x18"])
+def test_ascii_and_other_text_is_encoded_as_reportlab_encodes_it(text):
+    assert _encoded(text, serial._pdfdoc_encode) == _encoded(text, serial._encode)

@@ -5,10 +5,16 @@ name (a loop in Python over its characters) and every number and short string
 through its own text codec, again for every object: about a third of saving
 an explainer, for a few hundred distinct values.  Both are functions of their
 argument alone, so each distinct value is encoded once per process here.
+
+Text in ASCII is its own bytes in ReportLab's codec, but for the eight control
+characters it leaves undefined, so it is encoded as ASCII without the cache:
+the object headers and references of a long document ("12 0 obj", "12 0 R")
+are each written once, and would only push useful entries out of it.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from reportlab.pdfbase import pdfdoc
@@ -16,6 +22,7 @@ from reportlab.pdfbase import pdfdoc
 _name = getattr(pdfdoc.PDFName, "original", pdfdoc.PDFName)
 _encode = getattr(pdfdoc.pdfdocEnc, "original", pdfdoc.pdfdocEnc)
 _LONGEST = 64  # longer strings are seldom written twice
+_UNDEFINED = re.compile("[\x18-\x1f]").search  # ASCII the codec refuses
 
 
 @lru_cache(maxsize=4096)
@@ -35,7 +42,11 @@ def _known_encoding(text: str) -> bytes:
 
 
 def _pdfdoc_encode(x):
-    if x.__class__ is not str or len(x) > _LONGEST:
+    if x.__class__ is not str:
+        return _encode(x)
+    if x.isascii() and _UNDEFINED(x) is None:
+        return x.encode("ascii")
+    if len(x) > _LONGEST:
         return _encode(x)
     return _known_encoding(x)
 
