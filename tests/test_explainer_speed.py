@@ -112,3 +112,38 @@ def test_an_evidence_table_over_pages_is_the_same_with_and_without_kept_splits(t
     fast = explainer.render(load(path), options)
     with pytest.MonkeyPatch.context() as m:
         assert plain_explainer(m, path, options) == fast
+
+
+_STEP_WORDS = "NMN raises NAD^{+} in blood and SIRT1 deacetylates autophagy proteins in mice".split()
+
+
+@settings(max_examples=5, deadline=None)
+@given(steps=st.lists(st.tuples(st.integers(1, 12), st.integers(0, 70),
+                                st.sampled_from([None, "cell", "mouse", "human"]),
+                                st.lists(st.sampled_from(["lee2008", "yi2023", "chen2024"]), max_size=2, unique=True)),
+                      min_size=1, max_size=9))
+def test_the_diagram_is_the_same_made_and_drawn_with_reportlabs_shape_checks(tmp_path_factory, steps):
+    import contextlib
+
+    from generator.load import load
+    from generator.render import Options
+    from generator.render.pdf import diagram, explainer
+    from tests.conftest import starter, write_content
+
+    data = starter()
+    data["pathway"] = []
+    for i, (label, detail, model, refs) in enumerate(steps):
+        step = {"id": f"p{i}", "label": " ".join(_STEP_WORDS[(i + k) % len(_STEP_WORDS)] for k in range(label)),
+                "detail": " ".join(_STEP_WORDS[k % len(_STEP_WORDS)] for k in range(detail)) or "Step."}
+        if model:
+            step["shown_in"] = model
+        if refs:
+            step["refs"] = refs
+        data["pathway"].append(step)
+    data["cards"] = [c for c in data["cards"] if not c.get("pathway")]
+    doc = load(write_content(tmp_path_factory.mktemp("c"), data))
+    fast = (diagram.svg(doc.content), explainer.render(doc, Options()))
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(diagram, "unchecked", contextlib.nullcontext)
+        m.setattr(explainer, "unchecked", contextlib.nullcontext)
+        assert (diagram.svg(doc.content), explainer.render(doc, Options())) == fast

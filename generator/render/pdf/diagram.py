@@ -8,8 +8,10 @@ are measured and wrapped so text always stays inside its box.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from reportlab import rl_config
 from reportlab.graphics import renderSVG
 from reportlab.graphics.shapes import Drawing, PolyLine, Polygon, Rect, String
 from reportlab.lib import colors
@@ -116,6 +118,25 @@ def drawing(content: Content, width: float = 230, details: bool = False,
     page: a part after the first opens with the arrow into its first step, and
     only the last part carries the legend.
     """
+    with unchecked():
+        return _drawing(content, width, details, part)
+
+
+@contextmanager
+def unchecked():
+    """ReportLab's checks of every attribute a shape is given (or a renderer sets) against the
+    shape's declared types left out: they cost more than making and drawing the shapes.  This
+    module gives shapes numbers, strings and colours only, and a diagram made and drawn with
+    the checks is the same (tests/test_explainer_speed.py)."""
+    checking = rl_config.shapeChecking
+    rl_config.shapeChecking = 0
+    try:
+        yield
+    finally:
+        rl_config.shapeChecking = checking
+
+
+def _drawing(content: Content, width: float, details: bool, part: tuple[int, int] | None) -> Drawing:
     register()
     start, stop = part or (0, len(content.pathway))
     steps = content.pathway[start:stop]
@@ -182,7 +203,8 @@ def drawing(content: Content, width: float = 230, details: bool = False,
 
 def svg(content: Content) -> str:
     """The diagram as an SVG document (deterministic for the same content)."""
-    return renderSVG.drawToString(drawing(content))
+    with unchecked():
+        return renderSVG.drawToString(drawing(content))
 
 
 _drawn: list[tuple[tuple, str]] = []  # the last diagram made: what it shows, and its SVG

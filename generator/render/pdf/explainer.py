@@ -21,7 +21,7 @@ from generator.render import FORMATS, Options, release_time
 from generator.render.markup import paragraphs, to_reportlab
 from generator.render.pdf.blocks import panel, prose
 from generator.render.pdf.claims import VerdictBar, evidence_table, verdict_legend
-from generator.render.pdf.diagram import DETAIL_FONT, LABEL_FONT, box_height, drawing
+from generator.render.pdf.diagram import DETAIL_FONT, LABEL_FONT, box_height, drawing, unchecked
 from generator.render.pdf.doc import Explainer, Heading, contents
 from generator.render.pdf.fonts import ITALIC, Drawn, glyph_problems, in_paragraph, raise_problems, register
 from generator.render.pdf import accel, lines, printable, reuse, serial, widths
@@ -312,7 +312,8 @@ class Mechanism(Flowable):
         return [figure, Mechanism(self.content, self.full, self.limit, stop, self._drawings)]
 
     def draw(self):
-        self._drawing(len(self.content.pathway)).drawOn(self.canv, 0, 0)
+        with unchecked():
+            self._drawing(len(self.content.pathway)).drawOn(self.canv, 0, 0)
 
 
 def _tall_steps(content: Content, options: Options) -> list[Problem]:
