@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -312,12 +313,16 @@ class Workers:
         def sent(work: list[int]) -> list:
             return work if inherited else [jobs[i] for i in work]
 
+        early = _Early(jobs, keep, self.failed)
         try:  # forgotten once the workers have forked: a process that builds again lets go of these jobs
             futures: dict[Future, tuple[str, list[int]]] = {}
             if apart:  # first: the main process renders these meanwhile
                 futures[self.start(_check_at, sent(apart), options, inherited)] = ("checks", apart)
             for task in theirs:
-                futures[self.start(_check_and_render_at, sent(task), options, inherited)] = ("renders", task)
+                future = self.start(_check_and_render_at, sent(task), options, inherited)
+                futures[future] = ("renders", task)
+                if mine:
+                    future.add_done_callback(functools.partial(early.take, task))
             if theirs:
                 futures[self.start(_warnings_at, sent(list(range(len(jobs)))), inherited)] = ("warnings", [])
         finally:
@@ -329,8 +334,11 @@ class Workers:
         def take(task: list[int], done: list[Result]) -> None:
             for i, (problems, data, warning, error) in zip(task, done):
                 results[i] = (problems, None, None, error)
-                if data is not None and not self.failed.is_set():
-                    outputs[i] = keep(Output(*jobs[i], data, warning))
+                if i in early.kept:
+                    outputs[i] = early.kept[i]
+                elif data is not None and not self.failed.is_set():
+                    with early.lock:  # one thread at a time in the staging
+                        outputs[i] = keep(Output(*jobs[i], data, warning))
             if progress and task:
                 progress(len(task))
 
@@ -342,6 +350,9 @@ class Workers:
                                                  frozenset(mine.index(i) for i in apart)))
             finally:
                 mark_worker(False)
+                early.close()
+            if early.error is not None:
+                raise early.error
         docs = _documents(jobs)
         if not futures or self.claim.acquire(block=False):
             settle(docs)  # while the workers render, unless one has found them
@@ -368,6 +379,40 @@ class Workers:
                 raise results[i][3]
         settle(docs)  # no-op unless neither this process nor a worker has found them yet
         return [outputs[i] for i in range(len(jobs))]
+
+
+class _Early:
+    """Outputs the workers make while the main process renders its own task, kept (written
+    out to their temporary files, ``Staging.add``) at once by the thread that receives them:
+    the writes and their fsyncs (0.1 s for the 18 MB HTML edition of 5,000 cards) then wait
+    for no one.  ``close`` stops it, waiting for a write under way, so a build that stops
+    finds every temporary file in its staging; a write's error is kept in ``error``."""
+
+    def __init__(self, jobs: list[Job], keep: Callable[[Output], Output], failed):
+        import threading
+
+        self.jobs, self.keep, self.failed = jobs, keep, failed
+        self.lock = threading.Lock()
+        self.open = True
+        self.kept: dict[int, Output] = {}
+        self.error: BaseException | None = None
+
+    def take(self, task: list[int], future: Future) -> None:
+        if future.cancelled() or future.exception() is not None:
+            return
+        with self.lock:
+            for i, (_, data, warning, _) in zip(task, future.result()):
+                if not self.open or self.error is not None or self.failed.is_set():
+                    return
+                if data is not None:
+                    try:
+                        self.kept[i] = self.keep(Output(*self.jobs[i], data, warning))
+                    except BaseException as error:  # raised by the main process once its own task is done
+                        self.error = error
+
+    def close(self) -> None:
+        with self.lock:
+            self.open = False
 
 
 def _before_forking(jobs: list[Job]) -> None:

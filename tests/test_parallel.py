@@ -538,3 +538,79 @@ def test_watch_rebuilds_a_batch_in_workers_and_keeps_its_outputs_on_a_problem(tm
     assert not rebuild(paths, out, ALL, Options(), 2, said.append, warned.append)
     assert warned[0].startswith(f"error: {paths[1]}:") and "unknown card type" in warned[0]
     assert warned[-1].endswith("the previous outputs are kept") and signature(out) == before
+
+
+def _waiting_for_a_worker(monkeypatch, until, then=None) -> None:
+    """The main process's render (the explainer's) waits until ``until()`` is true (a worker's
+    output is being written out meanwhile), then does ``then()`` or renders."""
+    import os
+
+    import generator.build as building
+
+    real = building._render_one
+    me = os.getpid()
+
+    def render(job, options, checked=False):
+        if os.getpid() == me:
+            for _ in range(600):
+                if until():
+                    break
+                time.sleep(0.05)
+            if then is not None:
+                then()
+        return real(job, options, checked)
+
+    monkeypatch.setattr(building, "_render_one", render)
+
+
+def _staged(out: Path, seen: list[str]):
+    def found() -> bool:
+        seen.extend(p.name for p in out.glob(".*.tmp") if p.is_file())
+        return bool(seen)
+    return found
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
+def test_a_workers_outputs_are_written_out_while_the_main_process_renders(tmp_path, monkeypatch):
+    serial = {o.path.name: o.data for o in build([CONTENT], tmp_path / "one", ALL, Options(), workers=1)}
+    seen: list[str] = []
+    _waiting_for_a_worker(monkeypatch, _staged(tmp_path / "two", seen))
+    outputs = build([CONTENT], tmp_path / "two", ALL, Options(), workers=2)
+    assert seen  # a worker's output was staged before the main process's own render began
+    assert {o.path.name: o.data for o in outputs} == serial
+    assert sorted(p.name for p in (tmp_path / "two").iterdir()) == sorted(serial)
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
+def test_outputs_written_out_early_are_removed_when_the_main_processs_render_fails(tmp_path, monkeypatch):
+    def fail():
+        raise RenderError("the explainer breaks down")
+
+    seen: list[str] = []
+    _waiting_for_a_worker(monkeypatch, _staged(tmp_path / "out", seen), then=fail)
+    with pytest.raises(RenderError, match="breaks down"):
+        build([CONTENT], tmp_path / "out", ALL, Options(), workers=2)
+    assert seen
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
+def test_an_output_that_cannot_be_written_out_early_stops_the_build_once_the_main_process_is_done(
+        tmp_path, monkeypatch):
+    from generator import staging
+
+    real = staging.Staging.add
+    tried = []
+
+    def add(self, output):
+        if output.format.name == "html":
+            tried.append(output.path.name)
+            raise OutputError("no room left on the device")
+        return real(self, output)
+
+    monkeypatch.setattr(staging.Staging, "add", add)
+    _waiting_for_a_worker(monkeypatch, lambda: tried)
+    with pytest.raises(OutputError, match="no room left"):
+        build([CONTENT], tmp_path / "out", ALL, Options(), workers=2)
+    assert tried
+    assert not (tmp_path / "out").exists()
