@@ -118,6 +118,7 @@ def _cards(path, library: bool, in_worker: bool) -> bytes:
         fresh_cards()
         m.setattr(generator.render, "_in_worker", in_worker)
         m.setattr(halves, "MIN_PAGES", 2)
+        m.setattr(halves, "MIN_REST", 10 ** 9)  # one helper, whichever process is done first
         if library:  # ReportLab's own showPage and page dictionaries
             m.setattr(halves.pagestreams, "show", _library_show)
             m.setattr(pagedicts, "install", lambda: None)
