@@ -271,3 +271,16 @@ def test_a_build_in_one_process_draws_in_one(tmp_path, monkeypatch):
     fresh_cards()
     cards.render(load(CONTENT), Options())
     assert forked == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=st.integers(0, 3000), drawn=st.integers(0, 3000), left=st.integers(1, 3000))
+def test_a_second_helper_starts_where_both_helpers_end_together(start, drawn, left):
+    at, stop = start + drawn, start + drawn + left
+    there = halves._second_start(start, at, stop)
+    assert at <= there <= stop
+    if there < stop:
+        assert stop - there >= halves.MIN_REST and there % 2 == 0
+        first = there - at  # pages the first helper still draws
+        second = halves.FORK + halves.REPLAY * (there - start) + stop - there
+        assert abs(first - second) <= 2
