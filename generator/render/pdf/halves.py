@@ -61,8 +61,8 @@ def allowed() -> bool:
 
 def draw(canvas: Canvas, pages: Sequence[Page], draw_page: Callable[[Page], None],
          replay: Callable[[Page], None]) -> None:
-    """``draw_page(page)`` then ``pagestreams.show(canvas)`` for each page, in two processes where
-    allowed.  ``replay(page)``: do to ``canvas._doc``'s fonts what drawing the page does
+    """``draw_page(page)`` then ``pagestreams.show(canvas)`` for each page, in two processes at
+    once where allowed (this one and a helper, then the helper and a second one).  ``replay(page)``: do to ``canvas._doc``'s fonts what drawing the page does
     (``replay_text``), leaving the canvas as it is."""
     split = round(len(pages) * PARENT_SHARE / 2) * 2  # a sheet's front and back stay together
     if not allowed() or len(pages) < MIN_PAGES or not 0 < split < len(pages):
