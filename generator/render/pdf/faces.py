@@ -29,12 +29,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import paragraph as rl
 from reportlab.rl_config import paraFontSizeHeightOffset
 
-from generator.render.pdf import frags, linebreak
+from generator.render.pdf import frags, linebreak, lines
 
 _wsc = rl._wsc
 _split = linebreak._split
 _SHY = "\xad"
-_MOVES: dict[str, tuple[float, float]] = {}  # a move's operator -> its numbers as read back
 
 
 class Face:
@@ -440,22 +439,9 @@ def _constant(form: str, *numbers) -> str:
 
 
 def _move(code: list[str], dx: float) -> None:
-    """``lines._Lines.move``: a move along the line, merged with a move just before it."""
-    if not (dx > 1e-6 or dx < -1e-6):
-        return
-    dy = 0
-    last = code[-1]
-    if last.endswith(" Td"):
-        known = _MOVES.get(last)
-        if known is None:
-            L = last.split()
-            known = float(L[-3]), float(L[-2])
-            if len(_MOVES) < 4096:
-                _MOVES[last] = known
-        del code[-1]
-        dx += known[0]
-        dy -= known[1]
-    code.append("%s Td" % fp_str(dx, -dy))
+    """``lines._Lines.move`` without a text object to keep up to date."""
+    if dx > 1e-6 or dx < -1e-6:
+        lines.merged_move(code, dx)
 
 
 def _text(code, state, font, fontSize, leading, doc, text, line_end) -> None:

@@ -138,6 +138,30 @@ def draw_para(self, debug=0):
     canvas.restoreState()
 
 
+def merged_move(code: list[str], dx: float) -> tuple[float, float, float, float]:
+    """The operator of ``paragraph.setXPos(dx)`` added to ``code``, a move just before it merged
+    in (and taken out): the move taken out (zeros if none) and the move written, as (dx, dy)."""
+    dy = 0
+    lastDx = lastDy = 0  # as ints: subtracting them changes neither value nor type
+    last = code[-1]
+    if last.endswith(" Td"):
+        known = _MOVES.get(last)
+        if known is None:
+            L = last.split()
+            if len(L) != 3:
+                code[-1] = "".join(L[:-4])
+            known = float(L[-3]), float(L[-2])
+            if len(L) == 3 and len(_MOVES) < 4096:  # the moves of a few common line widths
+                _MOVES[last] = known
+        if last is code[-1]:
+            del code[-1]
+        lastDx, lastDy = known
+        dx += lastDx
+        dy -= lastDy
+    code.append("%s Td" % fp_str(dx, -dy))
+    return lastDx, lastDy, dx, dy
+
+
 class _Lines:
     """Writes lines into a text object as ReportLab's line drawers do."""
 
@@ -150,26 +174,10 @@ class _Lines:
         """``paragraph.setXPos``: a move along the line, merged with a move just before it."""
         if not (dx > 1e-6 or dx < -1e-6):
             return
-        tx, code = self.tx, self.code
-        dy = 0
-        last = code[-1]
-        if last.endswith(" Td"):
-            known = _MOVES.get(last)
-            if known is None:
-                L = last.split()
-                if len(L) != 3:
-                    code[-1] = "".join(L[:-4])
-                known = float(L[-3]), float(L[-2])
-                if len(L) == 3 and len(_MOVES) < 4096:  # the moves of a few common line widths
-                    _MOVES[last] = known
-            if last is code[-1]:
-                del code[-1]
-            lastDx, lastDy = known
-            dx += lastDx
-            dy -= lastDy
-            tx._x0 -= lastDx
-            tx._y0 -= lastDy
-        code.append("%s Td" % fp_str(dx, -dy))
+        tx = self.tx
+        lastDx, lastDy, dx, dy = merged_move(self.code, dx)
+        tx._x0 -= lastDx
+        tx._y0 -= lastDy
         tx._x0 += dx
         tx._y0 += dy
         tx._x = tx._x0
