@@ -12,7 +12,7 @@ from generator.errors import Problem
 from generator.load import load
 from generator.model import Markup
 from tests.conftest import CONTENT, ROOT
-from tests.test_speedups import _TOML_LINES, _typed
+from tests.test_speedups import _TOML_LINES, _face_widths_as_first_written, _typed
 
 # Pieces of every kind of markup and of what only looks like it, with the white space that
 # lines, paragraphs and list items are cut at.
@@ -188,23 +188,6 @@ def test_the_glyph_check_skips_markup_as_the_set_of_its_characters_did(markup):
     assert (fonts._uncovered().search(markup) is None) == old
 
 
-def _segments_word_by_word(markup: str):
-    """Each forced line's word widths, every word measured afresh, character by character."""
-    from generator.render.pdf import fitting
-
-    found = fitting._plain_segments(markup)
-    if found is None:
-        return None
-    widest, default = fitting._widths()
-    out = []
-    for segment in found:
-        if fitting._OTHER_SPACE.search(segment):
-            return None
-        words = segment.split() if "\u00a0" not in segment else [w for w in fitting._BREAK_AT.split(segment) if w]
-        out.append(tuple(sum(widest.get(ord(c), default) for c in w) for w in words))
-    return tuple(out)
-
-
 _FACE_PIECES = ["Card", "12:", "NAD", "é", "\u0301", "W", "ﬁ", "\u00a0", " ", "  ", "<b>", "</b>", "<br/>",
                 "&amp;", "&lt;", "x", "\U0001F642", "\u2003", "–"]
 
@@ -217,7 +200,7 @@ def test_card_words_are_measured_as_when_each_was_measured_afresh(faces):
     fitting._segments.cache_clear()
     fitting._known.clear()
     for face in faces:  # later faces meet some words measured before
-        assert fitting._segments(face) == _segments_word_by_word(face)
+        assert fitting._segments(face) == _face_widths_as_first_written(face)
 
 
 _RULE_WORDS = st.sampled_from("the of or Or is Is a NAD+ NAD I II IV Complex spindle-shaped lysosomes it's cells , ; : . ? "
