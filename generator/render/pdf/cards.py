@@ -230,10 +230,10 @@ def _source_line(text: str, width: float) -> tuple[Paragraph, float]:
 
 
 def _draw_card(canvas: Canvas, g: Grid, x: float, y: float, card: StudyCard, back: bool, deck: str,
-               cite, faces: dict[tuple[StudyCard, bool], str]) -> None:
+               cite, markups: dict[tuple[StudyCard, bool], str]) -> None:
     inner_w, inner_h, source, source_h = _box(g, card, back)
     bottom = y + PADDING + LABEL_SIZE * 1.6
-    face = faces.get((card, back))
+    face = markups.get((card, back))
     para, used = _fit(_face(card, back, cite) if face is None else face, inner_w, inner_h, card)
     top_of_text = bottom + source_h + (inner_h + used) / 2
     _draw(para, canvas, x + PADDING, top_of_text - used)
@@ -386,7 +386,7 @@ _faces: list[tuple[Document, dict[tuple[StudyCard, bool], str]]] = []
 
 
 def _faces_of(doc: Document) -> dict[tuple[StudyCard, bool], str]:
-    return next((faces for known, faces in _faces if known is doc), {})
+    return next((markups for known, markups in _faces if known is doc), {})
 
 
 def check(doc: Document, options: Options) -> list[Problem]:
@@ -413,8 +413,8 @@ def _check(doc: Document, options: Options) -> list[Problem]:
     deck = _line(content.article.deck)
     drawn: dict[str, list] = {"article.deck": [(REGULAR, _edge(deck, False)), (REGULAR, _edge(deck, True))]}
     too_long: dict[str, tuple[StudyCard, bool, str]] = {}  # key path -> the side that does not fit
-    faces: dict[tuple[StudyCard, bool], str] = {}
-    _faces[:] = [(doc, faces)] + [entry for entry in _faces if entry[0] is not doc][:3]
+    markups: dict[tuple[StudyCard, bool], str] = {}
+    _faces[:] = [(doc, markups)] + [entry for entry in _faces if entry[0] is not doc][:3]
     known: dict = {}
     for card in study_cards(content):
         if card.kind == "term":
@@ -426,7 +426,7 @@ def _check(doc: Document, options: Options) -> list[Problem]:
             parts = _parts(card, back, cite, known)
             for key, markup in parts:
                 drawn.setdefault(f"{keys[card.note]}.{key}", []).extend(in_paragraph(markup, style))
-            face = faces[card, back] = "<br/><br/>".join(m for _, m in parts)
+            face = markups[card, back] = "<br/><br/>".join(m for _, m in parts)
             width, height = _box(g, card, back)[:2]
             # Only whether a face fits at all matters here; its size is found when it is drawn.
             if not _fits_anyway(face, width, height) and _fit_size(face, width, height) is None:
@@ -551,7 +551,7 @@ def _render(doc: Document, options: Options) -> bytes:
     record_key(canvas, buildkey.key(doc, FORMATS["cards"], options))
     per_page = options.cards_per_page
     cite = _cite(content)
-    faces = _faces_of(doc)
+    markups = _faces_of(doc)
 
     if not cards:  # still a valid, printable PDF: an empty one is not
         canvas.setFont(REGULAR, 12)
@@ -562,7 +562,7 @@ def _render(doc: Document, options: Options) -> bytes:
         _crop_marks(canvas, g, page)
         for index, card in enumerate(cards[start:start + per_page]):
             x, y = g.slot(index, back, options.duplex)
-            _draw_card(canvas, g, x, y, card, back, deck, cite, faces)
+            _draw_card(canvas, g, x, y, card, back, deck, cite, markups)
 
     scratch: list[Canvas] = []
     known_quiet: set[str] = set()  # lines in REGULAR that draw nothing new: thousands of cards share them
@@ -578,7 +578,7 @@ def _render(doc: Document, options: Options) -> bytes:
         start, back = sheet
         doc = canvas._doc
         for index, card in enumerate(cards[start:start + per_page]):
-            face = faces.get((card, back))
+            face = markups.get((card, back))
             markup = _face(card, back, cite) if face is None else face
             edges = _edge_line(_label(card), _edge(deck, back), g.width - 2 * PADDING)
             drawn = _face_text(markup)
@@ -592,7 +592,7 @@ def _render(doc: Document, options: Options) -> bytes:
                 if not scratch:
                     scratch.append(Canvas(io.BytesIO(), pagesize=page, invariant=1, initialFontName=REGULAR))
                     scratch[0]._doc = doc
-                _draw_card(scratch[0], g, *g.slot(index, back, options.duplex), card, back, deck, cite, faces)
+                _draw_card(scratch[0], g, *g.slot(index, back, options.duplex), card, back, deck, cite, markups)
                 del scratch[0]._code[:]
                 continue
             for name, text in runs:
