@@ -197,13 +197,25 @@ def _check_and_render(jobs: list[Job], options: Options, failed=None,
     for n, job in enumerate(jobs):
         doc, fmt, path = job
         try:
-            problems = [] if n in checked_apart else check(doc, fmt, options)
+            lighter = fmt.check_in_render and n not in checked_apart
+            problems = [] if n in checked_apart else check(doc, fmt, options, drawing_follows=lighter)
+            if lighter and (problems or _failed.is_set()):  # no render to do the rest: the whole check
+                problems = check(doc, fmt, options)
             if problems or _failed.is_set():
                 if problems:
                     _failed.set()
                 results.append((problems, None, None, None))
                 continue
-            results.append(([], _render_one(job, options, checked=True), _warning(doc, fmt, path), None))
+            try:
+                data = _render_one(job, options, checked=True)
+            except Exception:
+                # The render did the rest of the check: the whole check says what is wrong, if it finds it.
+                if not lighter or not (problems := check(doc, fmt, options)):
+                    raise
+                _failed.set()
+                results.append((problems, None, None, None))
+                continue
+            results.append(([], data, _warning(doc, fmt, path), None))
         except Exception as error:  # the other jobs are still checked: their problems come first
             _failed.set()
             results.append(([], None, None, error))

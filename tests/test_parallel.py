@@ -127,10 +127,10 @@ def test_a_worker_checks_the_explainer_while_the_main_process_renders_it(tmp_pat
     log = tmp_path / "checks"
     real = building.check
 
-    def check(doc, fmt, options):
+    def check(doc, fmt, options, **how):
         with open(log, "a") as handle:
             handle.write(f"{os.getpid()} {fmt.name}\n")
-        return real(doc, fmt, options)
+        return real(doc, fmt, options, **how)
 
     monkeypatch.setattr(building, "check", check)
     renders = tmp_path / "renders"

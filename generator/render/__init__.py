@@ -39,6 +39,11 @@ class Format:
     # Its check shares no work with its render (the explainer's glyph check, a twentieth of its
     # render): a parallel build may check it in one process while another renders it.
     check_apart: bool = False
+    # Part of its check is work its render does anyway (the card sheets lay out every face to
+    # draw it, so a face too long for its card is found there too): a process that checks and
+    # then renders it may leave that part to the render (``check(..., drawing_follows=True)``)
+    # and run the whole check only if the render fails, to report what the check reports.
+    check_in_render: bool = False
     # What the output is not made from (generator.buildkey): content tables and Options
     # fields the module never reads.  An edit there leaves the file untouched on the next
     # build; anything not listed (a new table, a new option) counts as read.
@@ -70,11 +75,17 @@ def in_worker() -> bool:
     return _in_worker
 
 
-def check(doc: Document, fmt: Format, options: Options) -> list[Problem]:
+def check(doc: Document, fmt: Format, options: Options, drawing_follows: bool = False) -> list[Problem]:
     """What would stop ``fmt`` from building ``doc``, or spoil it, found without writing
     anything: a format's module may have ``check(doc, options) -> list[Problem]`` (``Format.checks``), which
-    both ``check`` and ``build`` run, so the two commands never disagree."""
-    return list(fmt.renderer().check(doc, options)) if fmt.checks else []
+    both ``check`` and ``build`` run, so the two commands never disagree.  ``drawing_follows``:
+    this process renders ``doc`` next, and runs the whole check if that render fails
+    (``Format.check_in_render``)."""
+    if not fmt.checks:
+        return []
+    if drawing_follows and fmt.check_in_render:
+        return list(fmt.renderer().check(doc, options, drawing_follows=True))
+    return list(fmt.renderer().check(doc, options))
 
 
 FORMATS: dict[str, Format] = {
@@ -84,7 +95,7 @@ FORMATS: dict[str, Format] = {
                ignores=("cards",), ignores_options=("cards_per_page", "duplex")),
         Format("anki", "generator.render.anki", ".apkg", checks_previous=True,
                ignores=("takeaways",), ignores_options=("page_size", "cards_per_page", "duplex")),
-        Format("cards", "generator.render.pdf.cards", "-cards.pdf", checks=True,
+        Format("cards", "generator.render.pdf.cards", "-cards.pdf", checks=True, check_in_render=True,
                ignores=("takeaways", "pathway")),  # backs show claims and section headings
         Format("html", "generator.render.html", ".html", ignores_options=("page_size", "cards_per_page", "duplex")),
     )

@@ -389,9 +389,14 @@ def _faces_of(doc: Document) -> dict[tuple[StudyCard, bool], str]:
     return next((markups for known, markups in _faces if known is doc), {})
 
 
-def check(doc: Document, options: Options) -> list[Problem]:
+def check(doc: Document, options: Options, drawing_follows: bool = False) -> list[Problem]:
     """Everything that would stop the card sheets or print a box, found by measuring each
-    card face at the chosen paper and cards per page.  ``build`` and ``check`` both run this."""
+    card face at the chosen paper and cards per page.  ``build`` and ``check`` both run this.
+    ``drawing_follows``: all but whether each face fits its card, which drawing the sheets
+    next in this process finds out anyway (``render_checked`` fails on a face too long);
+    the build then runs the whole check for its messages (``Format.check_in_render``)."""
+    if drawing_follows:
+        return _check(doc, options, fits=False)
     # A build checks every document before rendering it, and render checks again (it may be
     # called alone): the second time, the answer of the first is reused.
     for known, known_options, problems in _checked:
@@ -402,7 +407,7 @@ def check(doc: Document, options: Options) -> list[Problem]:
     return list(problems)
 
 
-def _check(doc: Document, options: Options) -> list[Problem]:
+def _check(doc: Document, options: Options, fits: bool = True) -> list[Problem]:
     _faster()
     content = doc.content
     page = PAGE_SIZES[options.page_size]
@@ -429,7 +434,7 @@ def _check(doc: Document, options: Options) -> list[Problem]:
             face = markups[card, back] = "<br/><br/>".join(m for _, m in parts)
             width, height = _box(g, card, back)[:2]
             # Only whether a face fits at all matters here; its size is found when it is drawn.
-            if not _fits_anyway(face, width, height) and _fit_size(face, width, height) is None:
+            if fits and not _fits_anyway(face, width, height) and _fit_size(face, width, height) is None:
                 too_long.setdefault(f"{keys[card.note]}.{parts[0][0]}", (card, back, face))
     problems = glyph_problems(drawn.items())
     paper = "A4" if options.page_size == "a4" else options.page_size.capitalize()
@@ -513,9 +518,14 @@ def _ticks(g: Grid) -> tuple[str, ...]:
 
 def render_checked(doc: Document, options: Options) -> bytes:
     """``render`` for a document ``check`` found nothing wrong with (``build`` checks every
-    document first, perhaps in another process): the card faces are not measured twice."""
+    document first, perhaps in another process): the card faces are not measured twice.
+    Drawing fails on a face too long for its card (``check(..., drawing_follows=True)`` left
+    that to it); only a drawing that succeeded is remembered as a check that passed."""
+    register()
+    with settled():
+        data = _render(doc, options)
     _checked[:] = [(doc, options, [])] + _checked[:3]
-    return render(doc, options)
+    return data
 
 
 def render(doc: Document, options: Options) -> bytes:
