@@ -281,6 +281,7 @@ class Workers:
         self.failed = (context or multiprocessing).Event()
         self.claim = (context or multiprocessing).Lock()
         self.pool = None
+        self.parts = None  # the pool's processes, thread and result queue, once ``last_started``
         if count:
             from concurrent.futures import ProcessPoolExecutor
 
@@ -294,12 +295,24 @@ class Workers:
         self.close() if error is None else self.stop()
 
     def close(self) -> None:
-        if self.pool is not None:
+        if self.parts is not None:
+            _, manager, results = self.parts
+            manager.join()
+            results.close()
+        elif self.pool is not None:
             self.pool.shutdown()
 
     def stop(self) -> None:
         if self.pool is not None:
-            _stop(self.pool)
+            _stop(self.pool, self.parts)
+
+    def last_started(self) -> None:
+        """Nothing more will be started: each worker exits as soon as the last result is in,
+        while this process finishes the build (the renames), instead of once it is done."""
+        pool = self.pool
+        # The pool forgets these in shutdown(wait=False); close and stop still need them.
+        self.parts = (list(pool._processes.values()), pool._executor_manager_thread, pool._result_queue)
+        pool.shutdown(wait=False)
 
     def start(self, function: Callable, *args) -> Future:
         """Run ``function(*args)`` in a worker."""
@@ -448,15 +461,15 @@ def before_forking(formats: Iterable[str]) -> None:
         register()
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
+def _stop(pool: ProcessPoolExecutor, parts: tuple | None = None) -> None:
     """Cancel what has not started and end the workers now: a failed or interrupted build
     has no use for the renders still running.  Returns once the pool's thread is done too:
     left running, it may close its wake-up pipe just as the interpreter's exit writes to it
     (Python 3.11 does both without a common lock), which prints a traceback."""
-    # shutdown() forgets these, so they are taken first.
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    manager = getattr(pool, "_executor_manager_thread", None)
-    results = getattr(pool, "_result_queue", None)
+    # shutdown() forgets these, so they are taken first (``parts``: by ``Workers.last_started``).
+    processes, manager, results = parts or (list((getattr(pool, "_processes", None) or {}).values()),
+                                            getattr(pool, "_executor_manager_thread", None),
+                                            getattr(pool, "_result_queue", None))
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()

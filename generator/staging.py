@@ -3,6 +3,7 @@ into place all together, or not at all."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -52,6 +53,7 @@ class Staging:
         self.out_dir = out_dir
         self.staged: list[tuple[Path, Path]] = []
         self.made_dir = False
+        self.tags: list[str] = []  # see ``apart``
 
     def __enter__(self) -> "Staging":
         return self
@@ -76,9 +78,30 @@ class Staging:
                 os.fsync(handle.fileno())
             os.chmod(tmp, 0o644)
         except OSError as error:
-            raise OutputError(f"{self.out_dir}: cannot write the outputs: {error.strerror or error}; "
-                              "existing outputs are unchanged") from None
+            raise OutputError(_unwritten(self.out_dir, error)) from None
         return dataclasses.replace(output, body=None)
+
+    def adopt(self, output: Output, tmp: Path, sync: bool = True) -> Output:
+        """``add`` of an output another process wrote to ``tmp`` (``write_apart``), made
+        durable here unless ``sync`` is false (a build that has failed commits nothing)."""
+        self.staged.append((tmp, output.path))
+        if sync:
+            try:
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except OSError as error:
+                raise OutputError(_unwritten(self.out_dir, error)) from None
+        return dataclasses.replace(output, body=None)
+
+    def apart(self, tag: str) -> None:
+        """Other processes write temporary files named with ``tag`` (``write_apart``): any this
+        staging has not adopted when it ends uncommitted go too (one such process may have been
+        stopped halfway through writing), and the output directory with them if they made it."""
+        self.tags.append(tag)
+        self.made_dir = self.made_dir or not self.out_dir.is_dir()
 
     def commit(self) -> None:
         try:
@@ -89,15 +112,48 @@ class Staging:
                               "existing outputs are unchanged") from None
         self.staged = []
         self.made_dir = False
+        self.tags = []
 
     def __exit__(self, kind, error, trace) -> None:
         for tmp, _ in self.staged:
             tmp.unlink(missing_ok=True)
+        for tag in self.tags:
+            for tmp in self.out_dir.glob(f".*.{tag}.tmp"):
+                tmp.unlink(missing_ok=True)
         if self.made_dir:
             try:
                 self.out_dir.rmdir()  # only when empty
             except OSError:
                 pass
+
+
+def write_apart(out_dir: Path, target: Path, data: bytes, tag: str) -> Path:
+    """``data`` written to a temporary file beside ``target``, for the process that runs the
+    build's ``Staging`` to adopt (a worker writes what it renders itself instead of sending
+    it over: the parent then neither receives nor writes it).  Not synced: the adopting
+    process does that.  Raises OutputError with ``Staging.add``'s messages."""
+    if not out_dir.is_dir():
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputError(f"{out_dir}: cannot create the output directory: {error.strerror}") from None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".{tag}.tmp", dir=out_dir)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o644)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as error:
+        raise OutputError(_unwritten(out_dir, error)) from None
+    return Path(tmp)
+
+
+def _unwritten(out_dir: Path, error: OSError) -> str:
+    return f"{out_dir}: cannot write the outputs: {error.strerror or error}; existing outputs are unchanged"
 
 
 def _replace_all(staged: list[tuple[Path, Path]]) -> None:

@@ -525,6 +525,102 @@ def real_load(path: Path):
     return load(path)
 
 
+def _logged_writes(monkeypatch, log: Path, then=None) -> None:
+    """Each temporary file a batch's worker writes is logged (pid, output name); ``then(target)``
+    runs after the write."""
+    import os
+
+    import generator.batch as batch_module
+
+    real = batch_module.write_apart
+
+    def write_apart(out_dir, target, data, tag):
+        tmp = real(out_dir, target, data, tag)
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()} {target.name}\n")
+        if then:
+            then(target)
+        return tmp
+
+    monkeypatch.setattr(batch_module, "write_apart", write_apart)
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
+def test_a_batchs_workers_write_out_what_they_render_and_the_main_process_renames_it(tmp_path, monkeypatch):
+    """Each output is written to its temporary file by the worker that rendered it, not sent to
+    the main process to write; the files are still renamed into place together."""
+    import os
+
+    from generator import staging
+
+    paths = evenly(batch(tmp_path / "content", 4))
+    serial = {o.path.name: o.data for o in build(paths, tmp_path / "one", ALL, Options(), workers=1)}
+    log, added = tmp_path / "writes", []
+    _logged_writes(monkeypatch, log)
+    monkeypatch.setattr(staging.Staging, "add", lambda self, output: added.append(output))
+    outputs = build(paths, tmp_path / "two", ALL, Options(), workers=2)
+    assert {o.path.name: o.data for o in outputs} == serial
+    assert sorted(p.name for p in (tmp_path / "two").iterdir()) == sorted(serial)  # no temporary file left
+    writes = [line.split() for line in log.read_text().splitlines()]
+    assert sorted(name for _, name in writes) == sorted(serial) and not added
+    assert str(os.getpid()) not in {pid for pid, _ in writes}
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
+def test_temporary_files_a_worker_wrote_go_when_the_batch_stops_before_they_reach_the_main_process(
+        tmp_path, monkeypatch):
+    """A worker that fails right after writing one output's temporary file never sends its
+    name; the build stops with the error and leaves nothing in the output directory."""
+    def fail(target):
+        if target.name == "a3.apkg":
+            raise RuntimeError("the worker breaks down")
+
+    paths = evenly(batch(tmp_path / "content", 4))
+    log = tmp_path / "writes"
+    _logged_writes(monkeypatch, log, then=fail)
+    with pytest.raises(RuntimeError, match="breaks down"):
+        build(paths, tmp_path / "out", ALL, Options(), workers=2)
+    assert "a3.apkg" in log.read_text().split()  # written, then the worker failed
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_batch_that_cannot_make_its_output_directory_says_what_one_process_says(tmp_path):
+    paths = evenly(batch(tmp_path / "content", 4))
+    (tmp_path / "file").write_text("not a directory")
+    said = {}
+    for workers in ("1", "2"):
+        result = invoke("build", *map(str, paths), "-o", str(tmp_path / "file" / "out"), "-j", workers)
+        assert result.exit_code == 1
+        said[workers] = result.output
+    assert "cannot create the output directory" in said["1"] and said["2"] == said["1"]
+    assert (tmp_path / "file").read_text() == "not a directory"
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists() or "fork" not in multiprocessing.get_all_start_methods(),
+                    reason="worker processes looked for in /proc; workers inherit the patch by fork")
+def test_a_batchs_workers_exit_while_the_main_process_renames_the_outputs(tmp_path, monkeypatch):
+    """Once the last file is back, the workers exit at the same time as the main process
+    finishes the build, instead of after it."""
+    from generator import staging
+
+    paths = evenly(batch(tmp_path / "content", 4))
+    log, gone = tmp_path / "writes", []
+    _logged_writes(monkeypatch, log)
+    real = staging.Staging.commit
+
+    def commit(self):
+        workers = {line.split()[0] for line in log.read_text().splitlines()}
+        deadline = time.monotonic() + 30
+        while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        gone.append(not any(Path(f"/proc/{pid}").exists() for pid in workers))
+        return real(self)
+
+    monkeypatch.setattr(staging.Staging, "commit", commit)
+    outputs = build(paths, tmp_path / "out", ALL, Options(), workers=2)
+    assert gone == [True] and len(outputs) == 4 * len(ALL)
+
+
 def test_watch_rebuilds_a_batch_in_workers_and_keeps_its_outputs_on_a_problem(tmp_path):
     from generator.watch import rebuild
 
