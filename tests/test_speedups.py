@@ -18,7 +18,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from generator.load import load
 from generator.render import Options
-from generator.render.pdf import (accel, doc as pdf_doc, explainer, frags, linebreak, lines, para, reuse, serial,
+from generator.render.pdf import (accel, annots, doc as pdf_doc, explainer, frags, linebreak, lines, para, reuse, serial,
                                   widths)
 from tests.conftest import CONTENT, ROOT, fresh_cards
 
@@ -63,6 +63,8 @@ def plain_explainer(monkeypatch, path: Path, options: Options) -> bytes:
         m.setattr(serial, "install", lambda: None)
         m.setattr(pdfdoc, "PDFName", serial._name)
         m.setattr(pdfdoc, "pdfdocEnc", serial._encode)
+        m.setattr(annots, "install", lambda: None)
+        m.setattr(pdfdoc.LinkAnnotation, "format", annots._format)
         return explainer.render(load(path), options)
 
 

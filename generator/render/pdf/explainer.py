@@ -24,7 +24,7 @@ from generator.render.pdf.claims import VerdictBar, evidence_table, verdict_lege
 from generator.render.pdf.diagram import DETAIL_FONT, LABEL_FONT, box_height, drawing, unchecked
 from generator.render.pdf.doc import Explainer, Heading, contents
 from generator.render.pdf.fonts import ITALIC, Drawn, glyph_problems, in_paragraph, raise_problems, register
-from generator.render.pdf import accel, lines, printable, reuse, serial, widths
+from generator.render.pdf import accel, annots, lines, printable, reuse, serial, widths
 from generator.render.pdf import para
 from generator.render.pdf.para import Paragraph
 from generator.render.pdf.styles import (ACCENT, FOOT_BAND, HEAD_BAND, LINK, MARGIN, NOTICE, NOTICE_EDGE, PAGE_SIZES,
@@ -55,6 +55,7 @@ def _render(doc: Document, options: Options) -> bytes:
     accel.install()
     lines.install()
     serial.install()
+    annots.install()
     content = doc.content
     article = content.article
     numbers = _numbers(content)
