@@ -333,7 +333,7 @@ def _duplicates(items: list[Item]):
     # cards whose prompts have it, and adding those sets up for a new prompt's words (bit-sliced
     # counters: plane k holds bit k of every card's count) gives, for every earlier card, the
     # number of words it shares with the new one.
-    groups: dict[frozenset, _Group] = {}
+    groups: dict[frozenset, _Group | tuple[Item, frozenset]] = {}
     pairs: set[tuple[str, str]] = set()  # one warning per pair of notes, not per card
     for item in items:
         answer = frozenset(content_words(item.answer))
@@ -341,8 +341,13 @@ def _duplicates(items: list[Item]):
             continue
         prompt = frozenset(content_words(item.prompt))
         group = groups.get(answer)
-        if group is None:
+        if group is None:  # most answers are asked for once: their group's bit sets wait for a second card
+            groups[answer] = (item, prompt)
+            continue
+        if group.__class__ is tuple:
+            first = group
             group = groups[answer] = _Group()
+            group.add(*first)
         size = len(prompt)
         similar = 0
         if size and group.cards:
@@ -477,13 +482,19 @@ def _given_away(prompt: str, answer: str) -> bool:
     if not wanted:
         return False
     have = frozenset(content_words(prompt, parts=True))
-    near = _near(have)
+    near = None  # ``_near(have)`` less ``have``: made once a word needs it (prompts are rarely met twice)
     originals = None  # the answer's words by stem, read only when a word is not in the prompt
     shown = 0
     for w in wanted:
-        if w in near or (len(w) >= 6 and w[:-1] in have) or (len(w) >= 7 and w[:-2] in have):  # _contains
+        if w in have or (len(w) >= 6 and w[:-1] in have) or (len(w) >= 7 and w[:-2] in have):  # _contains
             shown += 1
             continue
+        if len(w) >= 5:  # no shortened stem is shorter
+            if near is None:
+                near = {s[:-cut] for s in have for cut in (1, 2) if len(s) - cut >= 5}
+            if w in near:
+                shown += 1
+                continue
         if originals is None:
             originals = {stem(word): word for word in words(answer)}
         if originals.get(w, "").isupper() and _acronym_in(originals[w], prompt):

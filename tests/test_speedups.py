@@ -761,7 +761,8 @@ def _given_away_as_first_written(prompt: str, answer: str) -> bool:
 
 _GIVEAWAY_WORDS = st.sampled_from(
     "NR nicotinamide riboside NAD+ Nicotinamide adenine dinucleotide Complex I II the of which controlled control "
-    "controller lysosomes lysosome spindle-shaped spindle cells ΣΑ Σigma Alpha İstanbul NIR ar what is".split())
+    "controller lysosomes lysosome spindle-shaped spindle cells ΣΑ Σigma Alpha İstanbul NIR ar what is "
+    "sirtu sirtui sirtuin".split())  # stems of five letters and the longer stems they begin
 
 
 @settings(max_examples=300, deadline=None)
