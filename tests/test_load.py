@@ -142,3 +142,40 @@ def test_loading_leaves_no_reference_cycles_and_the_collector_on(tmp_path):
     with pytest.raises(ContentError):
         load(tmp_path / "missing.toml")
     assert gc.isenabled() == was
+
+
+def test_what_a_paused_collector_saw_made_is_left_to_its_full_collections(monkeypatch):
+    # The young generations' next collection does not walk what the pause made, a full one
+    # still frees its cycles, and objects someone froze before stay frozen.
+    import gc
+
+    from generator import collector
+
+    class Node:
+        pass
+
+    gc.unfreeze()  # (an interpreter may start with objects of its own frozen)
+    gc.collect()
+    with collector.paused():
+        kept = [Node() for _ in range(100)]
+        cycle = Node()
+        cycle.me = cycle
+    assert gc.isenabled()
+    young = {id(o) for o in gc.get_objects(generation=0)} | {id(o) for o in gc.get_objects(generation=1)}
+    assert not young & {id(node) for node in kept}
+    del cycle
+    assert gc.collect() >= 1  # the cycle, found by a full collection
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector.paused():
+            more = [Node() for _ in range(100)]
+        assert gc.get_freeze_count() == frozen and more
+        # A process that froze for good (a build's worker) freezes what the pause made too.
+        monkeypatch.setattr(collector, "_for_good", True)
+        with collector.paused():
+            more = [Node() for _ in range(100)]
+        assert gc.get_freeze_count() >= frozen + len(more)
+    finally:
+        gc.unfreeze()

@@ -14,6 +14,8 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 
+from generator import collector
+
 # Objects frozen before studygen was imported: Python 3.12 starts with a few hundred of its own
 # frozen.  Only a freeze beyond them is someone's freeze for good, which a render leaves alone.
 _frozen_before = gc.get_freeze_count()
@@ -26,6 +28,7 @@ def freeze_for_good() -> None:
     global _for_good
     gc.freeze()
     _for_good = True
+    collector.for_good()
 
 
 @contextmanager
