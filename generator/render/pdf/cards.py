@@ -432,9 +432,11 @@ def _check(doc: Document, options: Options, fits: bool = True) -> list[Problem]:
             for key, markup in parts:
                 drawn.setdefault(f"{keys[card.note]}.{key}", []).extend(in_paragraph(markup, style))
             face = markups[card, back] = "<br/><br/>".join(m for _, m in parts)
+            if not fits:
+                continue
             width, height = _box(g, card, back)[:2]
             # Only whether a face fits at all matters here; its size is found when it is drawn.
-            if fits and not _fits_anyway(face, width, height) and _fit_size(face, width, height) is None:
+            if not _fits_anyway(face, width, height) and _fit_size(face, width, height) is None:
                 too_long.setdefault(f"{keys[card.note]}.{parts[0][0]}", (card, back, face))
     problems = glyph_problems(drawn.items())
     paper = "A4" if options.page_size == "a4" else options.page_size.capitalize()
