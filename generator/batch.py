@@ -1,8 +1,9 @@
 """A build of several content files in worker processes: each worker loads the files it is
-given, checks and renders their outputs, and sends back each document with the bytes it made.
+given, checks and renders their outputs, writes them to temporary files in the output
+directory, and sends back each document with the names of its files.
 
 The main process only hands out the files (largest first, so the batch ends on short ones),
-adopts each output's temporary file as it arrives (the worker wrote it), and once every file is back does
+syncs each output's temporary file as its name arrives, and once every file is back does
 what needs all of them: slugs used twice, two outputs naming one file, and reporting every
 problem of every file together, exactly as a build in one process reports them.  Loading
 and checking then run in parallel too, instead of one file after another in the main
