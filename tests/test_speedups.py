@@ -18,9 +18,17 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from generator.load import load
 from generator.render import Options
-from generator.render.pdf import (accel, annots, doc as pdf_doc, explainer, frags, linebreak, lines, para, reuse, serial,
-                                  widths)
+from generator.render.pdf import (accel, annots, doc as pdf_doc, explainer, faces, frags, linebreak, lines, para, reuse,
+                                  serial, widths)
+from generator.render.pdf import numbers as pdf_numbers
 from tests.conftest import CONTENT, ROOT, fresh_cards
+
+
+def plain_numbers(m: pytest.MonkeyPatch, *ours) -> None:
+    """Every number written by ReportLab's own ``fp_str``, in ReportLab and in ``ours``."""
+    m.setattr(pdf_numbers, "install", lambda: None)
+    for module in pdf_numbers._modules() + ours:
+        m.setattr(module, "fp_str", pdf_numbers._fp_str)
 
 
 def plain_explainer(monkeypatch, path: Path, options: Options) -> bytes:
@@ -65,6 +73,7 @@ def plain_explainer(monkeypatch, path: Path, options: Options) -> bytes:
         m.setattr(pdfdoc, "pdfdocEnc", serial._encode)
         m.setattr(annots, "install", lambda: None)
         m.setattr(pdfdoc.LinkAnnotation, "format", annots._format)
+        plain_numbers(m)
         return explainer.render(load(path), options)
 
 
@@ -176,6 +185,7 @@ def test_card_sheets_are_the_same_drawn_the_plain_way(monkeypatch, tmp_path, opt
         m.setattr(cards, "_line", cards._line.__wrapped__)
         m.setattr(cards, "_edge_line", cards._edge_line.__wrapped__)
         m.setattr(cards, "_fitted", lambda markup, width, height: _fitted_alone(cards, markup, width, height))
+        plain_numbers(m, cards, faces)
         assert [cards.render(load(path), options) for path in paths] == fast
 
 

@@ -18,7 +18,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -29,9 +29,11 @@ from generator.model import Document
 from generator.render import FORMATS, Options, release_time
 from generator.render.markup import reportlab_lines, to_reportlab
 from generator.render.pdf import accel, faces, halves, lines, pagedicts, serial, widths
+from generator.render.pdf import numbers as pdf_numbers
 from generator.render.pdf.doc import date_pdf, record_key
 from generator.render.pdf.fitting import lines_at_most
 from generator.render.pdf.frags import fragments
+from generator.render.pdf.numbers import fp_str
 from generator.render.pdf.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR, glyph_problems, in_paragraph, raise_problems, register
 from generator.render.pdf.para import Paragraph
 from generator.render.pdf.styles import PAGE_SIZES
@@ -543,6 +545,7 @@ def _faster() -> None:
     lines.install()
     serial.install()
     pagedicts.install()
+    pdf_numbers.install()
 
 
 def _render(doc: Document, options: Options) -> bytes:

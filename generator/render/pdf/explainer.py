@@ -25,6 +25,7 @@ from generator.render.pdf.diagram import DETAIL_FONT, LABEL_FONT, box_height, dr
 from generator.render.pdf.doc import Explainer, Heading, contents
 from generator.render.pdf.fonts import ITALIC, Drawn, glyph_problems, in_paragraph, raise_problems, register
 from generator.render.pdf import accel, annots, lines, printable, reuse, serial, widths
+from generator.render.pdf import numbers as pdf_numbers
 from generator.render.pdf import para
 from generator.render.pdf.para import Paragraph
 from generator.render.pdf.styles import (ACCENT, FOOT_BAND, HEAD_BAND, LINK, MARGIN, NOTICE, NOTICE_EDGE, PAGE_SIZES,
@@ -56,6 +57,7 @@ def _render(doc: Document, options: Options) -> bytes:
     lines.install()
     serial.install()
     annots.install()
+    pdf_numbers.install()
     content = doc.content
     article = content.article
     numbers = _numbers(content)

@@ -23,13 +23,14 @@ from string import whitespace
 
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import paragraph as rl
 from reportlab.rl_config import paraFontSizeHeightOffset
 
 from generator.render.pdf import frags, linebreak, lines
+from generator.render.pdf.numbers import fp_str
 
 _wsc = rl._wsc
 _split = linebreak._split
