@@ -5,6 +5,9 @@ os.wait4, CPU time and peak RSS from the rusage that wait4 returns.  That
 rusage covers the child and the descendants it waited for, but its peak RSS
 is the largest single process, so for builds that fan out to worker
 processes a sampler thread also sums the RSS of the whole process tree.
+The sampler takes CPU time of its own (about 2% of a core), which a build
+using every core would pay in wall time, so it watches one extra, untimed
+run of the command rather than the timed ones.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class Sample:
     """Several runs of one command; the table shows medians."""
 
     runs: list[Run] = field(default_factory=list)
+    watched: Run | None = None  # the untimed run whose process tree was sampled
 
     @property
     def wall(self) -> float:
@@ -51,12 +55,11 @@ class Sample:
 
     @property
     def rss(self) -> int:
-        return max(r.rss for r in self.runs)
+        return max(r.rss for r in self.runs + [self.watched] if r)
 
     @property
     def tree_rss(self) -> int | None:
-        values = [r.tree_rss for r in self.runs if r.tree_rss is not None]
-        return max(values) if values else None
+        return self.watched.tree_rss if self.watched else None
 
     @property
     def spread(self) -> float:
@@ -142,16 +145,18 @@ def measure(argv: list[str], cwd: Path, env: dict[str, str], repeats: int, *, wa
     never fewer than ``least``.
     """
     if warmup:
-        run_once(argv, cwd, env, tree)
-    sample = Sample([run_once(argv, cwd, env, tree)])
+        run_once(argv, cwd, env)
+    sample = Sample([run_once(argv, cwd, env)])
     wanted = max(least, min(repeats, math.floor(budget / max(sample.runs[0].wall, 1e-3))))
     while len(sample.runs) < min(wanted, repeats):
-        sample.runs.append(run_once(argv, cwd, env, tree))
+        sample.runs.append(run_once(argv, cwd, env))
+    if tree:
+        sample.watched = run_once(argv, cwd, env, tree=True)
     return sample
 
 
 def interleaved(commands: list[list[str]], cwd: Path, env: dict[str, str], repeats: int, *,
-                warmup: bool = True, tree: bool = False) -> list[Sample]:
+                warmup: bool = True, tree: bool | list[bool] = False) -> list[Sample]:
     """Round-robin runs of commands that are compared with each other.
 
     On a shared machine load comes and goes; taking turns spreads it over
@@ -159,9 +164,13 @@ def interleaved(commands: list[list[str]], cwd: Path, env: dict[str, str], repea
     """
     if warmup:
         for argv in commands:
-            run_once(argv, cwd, env, tree)
+            run_once(argv, cwd, env)
     samples = [Sample() for _ in commands]
     for _ in range(repeats):
         for argv, sample in zip(commands, samples):
-            sample.runs.append(run_once(argv, cwd, env, tree))
+            sample.runs.append(run_once(argv, cwd, env))
+    watch = tree if isinstance(tree, list) else [tree] * len(commands)
+    for argv, sample, watched in zip(commands, samples, watch):
+        if watched:
+            sample.watched = run_once(argv, cwd, env, tree=True)
     return samples

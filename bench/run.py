@@ -89,7 +89,7 @@ class Bench:
         return sample
 
     def compare(self, names: list[str], commands: list[list[str]], repeats: int | None = None,
-                warmup: bool = True, tree: bool = False) -> list[Sample]:
+                warmup: bool = True, tree: bool | list[bool] = False) -> list[Sample]:
         """Measure commands that are compared with each other, taking turns."""
         print(f"  {' / '.join(names)} ...", end="", file=sys.stderr, flush=True)
         samples = interleaved(commands, self.work, self.env, repeats or self.repeats, warmup=warmup, tree=tree)
@@ -293,11 +293,14 @@ class Bench:
         speedups: list[tuple[int, float]] = []
         for count in counts:
             times = {}
-            for jobs in (1, self.cores):
-                name = f"{count} article{'s' * (count > 1)}, -j {jobs}"
-                sample = self.run(name, self.studygen_build(paths[:count], f"batch-{count}-{jobs}", "-j", str(jobs)),
-                                  warmup=False, budget=60 if count < 50 else 90, least=3 if count < 50 else 1,
-                                  tree=jobs > 1)
+            all_jobs = (1, self.cores) if self.cores > 1 else (1,)
+            names = [f"{count} article{'s' * (count > 1)}, -j {jobs}" for jobs in all_jobs]
+            # Taking turns, as the article's builds do: load that comes and goes on a shared
+            # machine then weighs on both sides of the speed-up alike.
+            samples = self.compare(names, [
+                self.studygen_build(paths[:count], f"batch-{count}-{jobs}", "-j", str(jobs)) for jobs in all_jobs],
+                warmup=False, tree=[jobs > 1 for jobs in all_jobs])
+            for jobs, name, sample in zip(all_jobs, names, samples):
                 times[jobs] = sample.wall
                 per_article[count, jobs] = sample.wall / count
                 row = self.add(Row("batch", name, sample, unit=f"{sample.wall / count:.2f} s/article"))
