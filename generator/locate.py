@@ -112,34 +112,33 @@ class Locator:
         doubtful: set[str] = set()
         current: tuple[str, int | None] | None = None  # None: the root table
         root: dict[str, int] = {}
+        keys_here: dict[tuple, int] | None = None  # the keys of the [[entry]] being read
         for number, line, header, key in _scan(text):
-            if not header and line.lstrip().startswith("["):
-                current = ("", None)  # a header we do not read: keys below it get no line
+            if key is not None:  # (a key line never starts with "[")
+                if current is None:
+                    root.setdefault(key.group(1), number)
+                elif keys_here is not None:
+                    keys_here.setdefault((key.group(1),), number)
+                elif current[0]:
+                    self._lines.setdefault((current[0], None, key.group(1)), number)
                 continue
-            if header:
-                opening, name, closing = header.groups()
-                if len(opening) != len(closing):
-                    current = ("", None)
-                    continue
-                if opening == "[[":
-                    entries.setdefault(name, []).append({(): number})
-                    current = (name, len(entries[name]) - 1)
-                else:
-                    if name in tables:
-                        doubtful.add(name)
-                    tables[name] = number
-                    current = (name, None)
+            if not header:
+                if line.lstrip().startswith("["):
+                    current, keys_here = ("", None), None  # a header we do not read: keys below it get no line
                 continue
-            if not key:
+            opening, name, closing = header.groups()
+            if len(opening) != len(closing):
+                current, keys_here = ("", None), None
                 continue
-            if current is None:
-                root.setdefault(key.group(1), number)
-            elif current[0]:
-                name, index = current
-                if index is None:
-                    self._lines.setdefault((name, None, key.group(1)), number)
-                else:
-                    entries[name][index].setdefault((key.group(1),), number)
+            if opening == "[[":
+                keys_here = {(): number}
+                entries.setdefault(name, []).append(keys_here)
+                current = (name, len(entries[name]) - 1)
+            else:
+                if name in tables:
+                    doubtful.add(name)
+                tables[name] = number
+                current, keys_here = (name, None), None
         for name, number in tables.items():
             if name not in doubtful and isinstance(raw.get(name), dict):
                 self._lines[(name, None, None)] = number
@@ -152,9 +151,11 @@ class Locator:
                 continue
             for index, keys in enumerate(found):
                 self._lines[(name, index, None)] = keys[()]
-                for path, number in keys.items():
-                    if path and isinstance(data[index], dict) and path[0] in data[index]:
-                        self._lines[(name, index, path[0])] = number
+                entry = data[index]
+                if isinstance(entry, dict):
+                    for path, number in keys.items():
+                        if path and path[0] in entry:
+                            self._lines[(name, index, path[0])] = number
         for key, number in root.items():
             if key in raw and key not in tables and key not in entries:
                 self._lines[(key, None, None)] = number

@@ -1235,3 +1235,106 @@ def test_content_words_are_the_stems_read_in_one_go(text, parts):
     first = cardrules.content_words(text, parts)
     assert first == _content_words_as_first_written(text, parts)
     assert cardrules.content_words(text, not parts) == _content_words_as_first_written(text, not parts)
+
+
+def _located_as_first_written(text: str, raw: dict) -> dict:
+    """``Locator``'s lines as first written: each scanned line's header and key sorted out in turn."""
+    from generator.locate import _scan
+
+    lines, entries, tables, doubtful, current, root = {}, {}, {}, set(), None, {}
+    for number, line, header, key in _scan(text):
+        if not header and line.lstrip().startswith("["):
+            current = ("", None)
+            continue
+        if header:
+            opening, name, closing = header.groups()
+            if len(opening) != len(closing):
+                current = ("", None)
+                continue
+            if opening == "[[":
+                entries.setdefault(name, []).append({(): number})
+                current = (name, len(entries[name]) - 1)
+            else:
+                if name in tables:
+                    doubtful.add(name)
+                tables[name] = number
+                current = (name, None)
+            continue
+        if not key:
+            continue
+        if current is None:
+            root.setdefault(key.group(1), number)
+        elif current[0]:
+            name, index = current
+            if index is None:
+                lines.setdefault((name, None, key.group(1)), number)
+            else:
+                entries[name][index].setdefault((key.group(1),), number)
+    for name, number in tables.items():
+        if name not in doubtful and isinstance(raw.get(name), dict):
+            lines[(name, None, None)] = number
+        else:
+            for k in [k for k in lines if k[0] == name]:
+                del lines[k]
+    for name, found in entries.items():
+        data = raw.get(name)
+        if not isinstance(data, list) or len(data) != len(found) or name in tables or name in root:
+            continue
+        for index, keys in enumerate(found):
+            lines[(name, index, None)] = keys[()]
+            for path, number in keys.items():
+                if path and isinstance(data[index], dict) and path[0] in data[index]:
+                    lines[(name, index, path[0])] = number
+    for key, number in root.items():
+        if key in raw and key not in tables and key not in entries:
+            lines[(key, None, None)] = number
+    for (name, index, key) in list(lines):
+        if index is None and key is not None:
+            if not (isinstance(raw.get(name), dict) and key in raw[name]):
+                del lines[(name, index, key)]
+    return lines
+
+
+_TOML_PIECES = st.sampled_from(["[[cards]]", "[[glossary]]", "[article]", "[cards]", "[[cards]", "[a.b]", " [[cards]]",
+                                'id = "x"', 'front = "a"', "back = 1", 'tags = ["a", "b"]', 'body = """',
+                                '"""', "x = [", "]", "# c", "", "slug = 'y'", "cards = 2", 'extra = "a"  # c'])
+
+
+_FIELDS = st.dictionaries(st.sampled_from(["id", "front", "back", "tags", "body", "x", "extra", "slug", "b"]),
+                          st.just(1), max_size=5)
+# Parsed data that may or may not be the text's: the locator reports a line only where they agree.
+_RAW = st.dictionaries(st.sampled_from(["cards", "glossary", "article", "a", "slug", "x", "id", "body"]),
+                       st.one_of(st.lists(_FIELDS, max_size=4), _FIELDS, st.just(1)), max_size=5)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TOML_PIECES, max_size=16).map("\n".join), _RAW)
+@example('[[cards]]\nid = "x"\nid = "y"', {"cards": [{"id": 1}]})  # the first of two
+@example('[[cards]]\n[a.b]\nid = "x"', {"cards": [{"id": 1}]})  # not the entry's
+@example('[[cards]]\nid = "x"', {"cards": [{}]})  # the data has no such key
+@example('[article]\nslug = "x"\n[[cards]]\nfront = "a"\n[[cards]\nback = 1', {"article": {"slug": 1}, "cards": [{"front": 1}]})
+def test_the_locator_finds_the_lines_sorting_out_each_line_in_turn_finds(text, other):
+    import tomllib
+
+    from generator.locate import Locator
+
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        raw = {}
+    for data in (raw, other):
+        assert Locator(text, data)._lines == _located_as_first_written(text, data)
+
+
+def test_the_locator_finds_the_lines_of_content_files_sorting_out_each_line_in_turn_finds():
+    import tomllib
+
+    from generator.locate import Locator
+
+    for path in [CONTENT, *sorted((ROOT / "tests" / "fixtures").glob("*.toml"))]:
+        text = path.read_text(encoding="utf-8")
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            raw = {}
+        assert Locator(text, raw)._lines == _located_as_first_written(text, raw), path
