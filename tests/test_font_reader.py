@@ -4,6 +4,7 @@ the answers must be ReportLab's own reader's."""
 from __future__ import annotations
 
 import io
+import struct
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,30 @@ def test_a_character_in_two_segments_of_the_map_is_read_as_reportlab_reads_it(tm
     path = tmp_path / "probe.ttf"
     path.write_bytes(_font({0xFFF8 + i: (1 + i) % 2 for i in range(8)}, [500, 700], 1000))
     assert "_cmap_before" not in vars(assert_read_alike(path))
+
+
+def _fewer_glyphs(font: bytes, count: int) -> bytes:
+    """``font`` claiming only ``count`` glyphs (and metrics): a map naming a glyph past them."""
+    data = bytearray(font)
+    tables = struct.unpack_from(">H", data, 4)[0]
+    for n in range(tables):
+        tag, _, offset, _ = struct.unpack_from(">4sLLL", data, 12 + 16 * n)
+        if tag == b"maxp":
+            struct.pack_into(">H", data, offset + 4, count)
+        elif tag == b"hhea":
+            struct.pack_into(">H", data, offset + 34, count)
+    return bytes(data)
+
+
+@pytest.mark.parametrize("last", [True, False])
+def test_a_character_on_a_glyph_past_the_last_is_read_as_reportlab_reads_it(tmp_path, last):
+    """Its character is in the map but has no width; with ``last``, only the highest glyph is
+    past them, else one between."""
+    cmap = {0x41 + c: c % 5 for c in range(12)} if last else {0x41 + c: (c * 7) % 9 for c in range(12)}
+    count = 4 if last else 6
+    path = tmp_path / "probe.ttf"
+    path.write_bytes(_fewer_glyphs(_font(cmap, [500, 600, 700, 800, 900, 1000, 1100, 1200, 1300], 1000), count))
+    face = assert_read_alike(path)
+    assert "_cmap_before" in vars(face)  # studygen's reader made these tables
+    past = {char for char, glyph in cmap.items() if glyph >= count}
+    assert past and not past & set(face.charWidths)
