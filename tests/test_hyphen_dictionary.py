@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pyphen
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from generator.render.pdf import hyphen
 
@@ -41,3 +41,46 @@ def test_header_comments_and_patterns_read_as_pyphen_reads_them(tmp_path, encodi
     if encoding != "UTF-8":
         lines = [line for line in lines if all(ord(c) < 128 for c in line)]
     _same(tmp_path, lines, encoding)
+
+
+def _pattern_by_pyphens_expression(line: str):
+    """What ``hyphen._pattern`` computed first, with pyphen's own regular expression."""
+    import re
+
+    values = tuple(int(digit or "0") for digit, _ in re.findall(r"(\d?)(\D?)", line))
+    if max(values) == 0:
+        return None
+    start, end = 0, len(values)
+    while not values[start]:
+        start += 1
+    while not values[end - 1]:
+        end -= 1
+    return start, values[start:end]
+
+
+# Letters, the word ends' dot, ASCII digits (0 included), an Arabic-Indic digit (\d, not ASCII)
+# and a superscript two (a digit to str.isdigit, but not \d).
+_PATTERN_CHARS = "ab.é0123\u0663\u00b2"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_PATTERN_CHARS, max_size=10))
+def test_a_pattern_line_reads_as_pyphens_expression_reads_it(line):
+    assert hyphen._pattern(line) == _pattern_by_pyphens_expression(line)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=_PATTERN_CHARS.replace("\u00b2", ""), min_size=1, max_size=7), min_size=1, max_size=25),
+       st.lists(st.text(alphabet="abé", min_size=1, max_size=9), min_size=1, max_size=8))
+@example(["a00012", "b.12", "a12b", "é1"], ["ba", "ab", "aba", "é"])  # values beyond the word's end
+def test_any_patterns_hyphenate_any_word_as_pyphen_does(tmp_path_factory, patterns, words):
+    # Digits side by side, zeros, many digits after a pattern's last letter, patterns that reach
+    # past a word's end: every pattern a word meets is combined as pyphen combines it.
+    # Each line needs a letter, and pyphen cannot read a dictionary without one break.
+    patterns = [p for p in patterns if p.strip("0123456789\u0663")] + ["o2n"]
+    path = tmp_path_factory.mktemp("dic") / "hyph_xx.dic"
+    path.write_bytes(("\n".join(["UTF-8"] + patterns) + "\n").encode())
+    ours = hyphen.Hyphenator(path, left=1, right=1)
+    theirs = pyphen.Pyphen(filename=str(path), left=1, right=1)
+    for word in words:
+        assert list(ours.iterate(word)) == list(theirs.iterate(word)), (word, patterns)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections import Counter
+from itertools import compress
 from pathlib import Path
 
 import pyphen
@@ -23,7 +24,6 @@ import pyphen
 _IGNORED = ('%', '#', 'LEFTHYPHENMIN', 'RIGHTHYPHENMIN', 'COMPOUNDLEFTHYPHENMIN', 'COMPOUNDRIGHTHYPHENMIN')
 _HEX = re.compile(r'\^{2}([0-9a-f]{2})')
 _DIGITS = re.compile(r'\d')
-_PAIRS = re.compile(r'(\d?)(\D?)').findall
 _ASCII = bytes(range(128))
 
 
@@ -32,16 +32,35 @@ def _utf8(encoding: str) -> bool:
 
 
 def _pattern(line: str) -> tuple[int, tuple[int, ...]] | None:
-    """(offset, values) of one pattern line as pyphen stores it; None if it has no break."""
-    values = tuple(int(digit or '0') for digit, _ in _PAIRS(line))
-    if max(values) == 0:
+    """(offset, values) of one pattern line as pyphen stores it; None if it has no break.
+
+    pyphen reads a line as pairs of an optional digit and an optional other character
+    (``(\\d?)(\\D?)``, an empty pair last), each pair giving its digit's value or 0.  This
+    is that reading one character at a time: the regular expression, a generator and a
+    tuple took three to four times as long, for each of the hundreds of patterns a document meets.
+    """
+    values = []
+    digit = None  # a digit waiting for the character of its pair
+    for char in line:
+        if char.isdecimal():  # \d: Unicode decimal digits
+            if digit is not None:
+                values.append(digit)  # a digit after a digit ends a pair of its own
+            digit = int(char)
+        else:
+            values.append(0 if digit is None else digit)
+            digit = None
+    if digit is not None:
+        values.append(digit)
+    values.append(0)
+    end = len(values)
+    while end and not values[end - 1]:
+        end -= 1
+    if not end:
         return None
-    start, end = 0, len(values)
+    start = 0
     while not values[start]:
         start += 1
-    while not values[end - 1]:
-        end -= 1
-    return start, values[start:end]
+    return start, tuple(values[start:end])
 
 
 class Hyphenator:
@@ -90,28 +109,45 @@ class Hyphenator:
                     self._index[key] = found
         self._longest = max(map(len, keys), default=0)
         self._points: dict[str, list[int]] = {}
+        self._cut_sizes: dict[int, tuple] = {}
+
+    def _cuts(self, size: int) -> tuple[tuple[slice, ...], tuple[int, ...]]:
+        """The slices of every substring a pattern may match in a pointed word of ``size``
+        characters, in Liang's order, and where each starts."""
+        cuts = self._cut_sizes.get(size)
+        if cuts is None:
+            pairs = [(i, j) for i in range(size - 1) for j in range(i + 1, min(i + self._longest, size) + 1)]
+            cuts = self._cut_sizes[size] = (tuple(slice(i, j) for i, j in pairs), tuple(i for i, _ in pairs))
+        return cuts
 
     def _positions(self, word: str) -> list[int]:
         word = word.lower()
         points = self._points.get(word)
         if points is None:
-            index, longest = self._index, self._longest
+            index = self._index
             pointed = f'.{word}.'
             size = len(pointed)
+            slices, starts = self._cuts(size)
+            # Every substring is looked up in one comprehension, and only the few found are
+            # read on: a word has dozens of substrings and a handful of patterns.
+            get = index.get
+            found = [get(pointed[cut]) for cut in slices]
             references = [0] * (size + 1)
-            for i in range(size - 1):
-                for j in range(i + 1, min(i + longest, size) + 1):
-                    key = pointed[i:j]
-                    found = index.get(key)
-                    if found is None:
+            for start, cut, value in compress(zip(starts, slices, found), found):
+                if value.__class__ is str:
+                    value = index[pointed[cut]] = _pattern(value)
+                    if value is None:
                         continue
-                    if found.__class__ is str:
-                        found = index[key] = _pattern(found)
-                        if found is None:
-                            continue
-                    offset, values = found
-                    part = slice(i + offset, i + offset + len(values))
-                    references[part] = map(max, values, references[part])
+                offset, values = value
+                # pyphen's ``references[part] = map(max, values, references[part])``: a value
+                # beyond the pointed word's end is dropped, as the shorter slice drops it.
+                at = start + offset
+                if at + len(values) > size + 1:
+                    values = values[:size + 1 - at] if at <= size else ()
+                for v in values:
+                    if v > references[at]:
+                        references[at] = v
+                    at += 1
             points = self._points[word] = [i - 1 for i, reference in enumerate(references) if reference % 2]
         return points
 
