@@ -73,14 +73,41 @@ def test_a_pattern_line_reads_as_pyphens_expression_reads_it(line):
 @given(st.lists(st.text(alphabet=_PATTERN_CHARS.replace("\u00b2", ""), min_size=1, max_size=7), min_size=1, max_size=25),
        st.lists(st.text(alphabet="abé", min_size=1, max_size=9), min_size=1, max_size=8))
 @example(["a00012", "b.12", "a12b", "é1"], ["ba", "ab", "aba", "é"])  # values beyond the word's end
+@example(["12", "a1b", "3"], ["ab", "bab"])  # lines of digits only: patterns without letters
+@example(["a1b", "ab2ab3ab", "b" * 12 + "1b"], ["ab" * 13, "b" * 30])  # words longer than a bound is kept for
 def test_any_patterns_hyphenate_any_word_as_pyphen_does(tmp_path_factory, patterns, words):
     # Digits side by side, zeros, many digits after a pattern's last letter, patterns that reach
     # past a word's end: every pattern a word meets is combined as pyphen combines it.
-    # Each line needs a letter, and pyphen cannot read a dictionary without one break.
-    patterns = [p for p in patterns if p.strip("0123456789\u0663")] + ["o2n"]
+    patterns = patterns + ["o2n"]  # pyphen cannot read a dictionary without one break
     path = tmp_path_factory.mktemp("dic") / "hyph_xx.dic"
     path.write_bytes(("\n".join(["UTF-8"] + patterns) + "\n").encode())
     ours = hyphen.Hyphenator(path, left=1, right=1)
     theirs = pyphen.Pyphen(filename=str(path), left=1, right=1)
     for word in words:
         assert list(ours.iterate(word)) == list(theirs.iterate(word)), (word, patterns)
+
+
+@pytest.mark.parametrize("lang", ["en_GB", "en_US", "nl_NL", "fr", "ru_RU", "el_GR", "it_IT", "pl_PL"])
+def test_a_plain_dictionary_split_at_once_reads_as_line_by_line(monkeypatch, lang):
+    # Dictionaries of one pattern a line are split in one go; every other text line by line.
+    path = pyphen.LANGUAGES[pyphen.language_fallback(lang)]
+    at_once = hyphen.Hyphenator(path, left=2, right=3)
+    monkeypatch.setattr(hyphen, "_plain_body", lambda text: None)
+    line_by_line = hyphen.Hyphenator(path, left=2, right=3)
+    assert at_once._pyphen is line_by_line._pyphen is None
+    assert at_once._index == line_by_line._index
+
+
+def test_the_shipped_dictionary_is_split_at_once():
+    # Else the quick way above would go untested.
+    path = pyphen.LANGUAGES[pyphen.language_fallback("en_GB")]
+    with open(path, "rb") as fd:
+        encoding = fd.readline().decode()
+    assert hyphen._plain_body(open(path, encoding=encoding).read()) is not None
+
+
+def test_the_plain_dictionary_check_knows_every_white_space_character():
+    import sys
+
+    spaces = {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()}
+    assert spaces - {"\n"} == set(hyphen._NOT_PLAIN) - {"%", "#"}

@@ -27,6 +27,34 @@ _DIGITS = re.compile(r'\d')
 _ASCII = bytes(range(128))
 
 
+_SHORT_WORDS = 20  # characters of a pointed word (its letters and two dots) looked up without a bound
+# Characters a plain pattern list has none of: comments and white space but the line end (every
+# character str.split splits at, tests/test_hyphen_dictionary.py checks the list).
+_NOT_PLAIN = ('%#\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006'
+              '\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000')
+
+
+def _plain_body(text: str) -> str | None:
+    """The patterns of a dictionary as one text, one pattern a line, when its lines after the
+    header (its first line, then header words, comments and blank lines) need no stripping
+    and none is skipped: no white space but line ends, no comment, header word or hex escape.
+    None for any other text, which is read line by line."""
+    start = text.find('\n') + 1
+    while start:
+        end = text.find('\n', start)
+        line = text[start:end if end >= 0 else len(text)].strip()
+        if line and not line.startswith(_IGNORED):
+            break
+        start = end + 1
+    if not start:
+        return None
+    body = text[start:]
+    # One search a character: each is a quick scan in C, where a test of every character is not.
+    if any(c in body for c in _NOT_PLAIN) or 'HYPHENMIN' in body or '^^' in body:
+        return None
+    return body
+
+
 def _utf8(encoding: str) -> bool:
     return codecs.lookup(encoding).name == 'utf-8'
 
@@ -75,20 +103,27 @@ class Hyphenator:
         if '/' in text:  # maybe non-standard hyphenation: pyphen's own parser handles it
             self._pyphen = pyphen.Pyphen(filename=path, left=left, right=right)
             return
-        # pyphen's line filter, with the loops in C rather than in Python (14,000 lines): the
-        # lines it skips are the header's, unless one among the patterns says otherwise.
-        lines = list(filter(None, map(str.strip, text.split('\n')[1:])))
-        head = 0
-        while head < len(lines) and lines[head].startswith(_IGNORED):
-            head += 1
-        del lines[:head]
-        joined = '\n'.join(lines)
-        if any(f'\n{start}' in joined for start in _IGNORED):
-            lines = [line for line in lines if not line.startswith(_IGNORED)]
+        plain = _plain_body(text)
+        if plain is not None:
+            # One line a pattern, nothing to strip or skip: split once, and the letters split
+            # alike (unless a line is all digits and has none: then line by line, below).
+            lines = plain.split()
+            joined = plain
+        else:
+            # pyphen's line filter, with the loops in C rather than in Python (14,000 lines): the
+            # lines it skips are the header's, unless one among the patterns says otherwise.
+            lines = list(filter(None, map(str.strip, text.split('\n')[1:])))
+            head = 0
+            while head < len(lines) and lines[head].startswith(_IGNORED):
+                head += 1
+            del lines[:head]
             joined = '\n'.join(lines)
-        if '^^' in text:
-            joined = _HEX.sub(lambda m: chr(int(m.group(1), 16)), joined)
-            lines = joined.split('\n')
+            if any(f'\n{start}' in joined for start in _IGNORED):
+                lines = [line for line in lines if not line.startswith(_IGNORED)]
+                joined = '\n'.join(lines)
+            if '^^' in text:
+                joined = _HEX.sub(lambda m: chr(int(m.group(1), 16)), joined)
+                lines = joined.split('\n')
         # A pattern's letters are its line without digits.  ASCII digits are single bytes in the
         # encodings of these dictionaries, and bytes drop them fastest; other digits pyphen reads
         # too (\d), so then the slower way.  In UTF-8 such a digit is among the bytes left once
@@ -97,7 +132,9 @@ class Hyphenator:
         letters = encoded.decode(encoding)
         if _DIGITS.search(encoded.translate(None, _ASCII).decode(encoding) if _utf8(encoding) else letters):
             letters = _DIGITS.sub('', joined)
-        keys = letters.split('\n')
+        keys = letters.split() if plain is not None else letters.split('\n')
+        if len(keys) != len(lines):
+            keys = [_DIGITS.sub('', line) for line in lines]
         # Letters -> the pattern's line, replaced by (offset, values) or None once read.
         self._index: dict[str, object] = dict(zip(keys, lines))
         if len(self._index) < len(lines):  # a pattern given twice: the last with a break wins
@@ -107,7 +144,7 @@ class Hyphenator:
             for key, line in zip(keys, lines):
                 if key in twice and (found := _pattern(line)) is not None:
                     self._index[key] = found
-        self._longest = max(map(len, keys), default=0)
+        self._longest = 0  # the longest pattern's letters, once a word as long is met
         self._points: dict[str, list[int]] = {}
         self._cut_sizes: dict[int, tuple] = {}
 
@@ -116,7 +153,14 @@ class Hyphenator:
         characters, in Liang's order, and where each starts."""
         cuts = self._cut_sizes.get(size)
         if cuts is None:
-            pairs = [(i, j) for i in range(size - 1) for j in range(i + 1, min(i + self._longest, size) + 1)]
+            # Substrings longer than every pattern match nothing.  Most words are shorter than the
+            # longest pattern, so its length (a pass over every pattern) is found only for a long word.
+            longest = size
+            if size > _SHORT_WORDS:
+                if not self._longest:
+                    self._longest = max(map(len, self._index), default=0)
+                longest = self._longest
+            pairs = [(i, j) for i in range(size - 1) for j in range(i + 1, min(i + longest, size) + 1)]
             cuts = self._cut_sizes[size] = (tuple(slice(i, j) for i, j in pairs), tuple(i for i, _ in pairs))
         return cuts
 
