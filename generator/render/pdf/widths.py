@@ -14,20 +14,57 @@ made of a few thousand words.
 
 from __future__ import annotations
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import paragraph
 
 _measure = getattr(paragraph.stringWidth, "original", paragraph.stringWidth)
 _known: dict[tuple, float] = {}
 _LIMIT = 200_000  # words, fonts and sizes remembered; then the memory starts again
+_ttf_width = TTFont.stringWidth
+# The sum below is that of ReportLab's compiled measure; its pure-Python stand-in multiplies in another order.
+_COMPILED = ttfonts.instanceStringWidthTTF.__class__.__name__ == "builtin_function_or_method"
+_chars: dict[object, tuple[dict, dict]] = {}  # TrueType font -> (its face's widths by code, by character)
+
+
+def _advance_sum(font, text: str):
+    """The sum of the advance widths of ``text``'s characters, added from the left as ReportLab's
+    compiled measure adds them; None if a character has no width of its own in the font (the
+    measure gives it the face's default)."""
+    widths = font.face.charWidths
+    known = _chars.get(font)
+    if known is None or known[0] is not widths:
+        known = _chars[font] = (widths, {})
+    chars = known[1]
+    try:
+        return sum(map(chars.__getitem__, text))
+    except KeyError:
+        for char in text:
+            if char not in chars:
+                width = widths.get(ord(char))
+                if width is None:
+                    return None
+                chars[char] = width
+        return sum(map(chars.__getitem__, text))
 
 
 def _string_width(text, fontName, fontSize, encoding="utf8"):
     # Keyed on the font object, not its name: a name registered again is measured again.
-    key = (text, pdfmetrics._fonts.get(fontName), fontSize, encoding)
+    font = pdfmetrics._fonts.get(fontName)
+    key = (text, font, fontSize, encoding)
     width = _known.get(key)
     if width is None:
-        width = _measure(text, fontName, fontSize, encoding)
+        # A word not measured before: ReportLab's compiled measure of a TrueType font looks the
+        # face and its widths up by name, and each character's width up by its code, about ten
+        # times as long as the sum of the widths looked up by character.
+        total = None
+        if (_COMPILED and font.__class__.stringWidth is _ttf_width and text.__class__ is str
+                and fontSize.__class__ in (float, int)):
+            total = _advance_sum(font, text)
+        if total is None:
+            width = _measure(text, fontName, fontSize, encoding)
+        else:
+            width = total * 0.001 * fontSize  # in the compiled measure's order
         if key[1] is not None:
             if len(_known) >= _LIMIT:
                 _known.clear()
