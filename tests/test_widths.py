@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from hypothesis import example, given, settings, strategies as st
 from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import paragraph
 
-from generator.render.pdf import fonts, widths
+from generator.render.pdf import fonts, linebreak, para, widths
+from tests.test_frags import STYLES
+from tests.test_linebreak import described, runs, state
 
 fonts.register()
 
@@ -28,3 +31,28 @@ def test_a_word_is_as_wide_as_reportlab_measures_it(text, font, size, seen):
     theirs = pdfmetrics.stringWidth(text, font, size)
     assert ours == theirs
     assert type(ours) is type(theirs)
+
+
+def _break(p, width, measure):
+    saved = paragraph.stringWidth
+    paragraph.stringWidth = measure
+    try:
+        return (linebreak.break_lines if measure is widths._string_width else linebreak.break_lines.original)(p, [width])
+    finally:
+        paragraph.stringWidth = saved
+
+
+@settings(max_examples=60, deadline=None)
+@given(runs(), st.sampled_from(["body", "cell", "glossary", "card 7.0"]), st.sampled_from([30.0, 120.0, 451.3]),
+       st.booleans())
+def test_words_read_from_the_remembered_widths_break_lines_as_reportlab_measures_them(markup, name, width, known):
+    # studygen's breaker reads a word measured before from its font's table; ReportLab's own
+    # breaker measures every word with ReportLab's own measure.
+    widths._known.clear()
+    if known:  # every word remembered, or none
+        _break(para.Paragraph(markup, STYLES[name]), width, widths._string_width)
+    ours, theirs = para.Paragraph(markup, STYLES[name]), para.Paragraph(markup, STYLES[name])
+    got = _break(ours, width, widths._string_width)
+    expected = _break(theirs, width, widths._measure)
+    assert described(got) == described(expected), markup
+    assert state(ours) == state(theirs), markup

@@ -31,6 +31,8 @@ from reportlab.lib.abag import ABag
 from reportlab.platypus import paragraph as rl
 from reportlab.platypus.paraparser import ParaFrag
 
+from generator.render.pdf import widths
+
 _original = getattr(rl.Paragraph.breakLines, "original", rl.Paragraph.breakLines)
 
 _FK_TEXT, _FK_IMG, _FK_BREAK = rl._FK_TEXT, rl._FK_IMG, rl._FK_BREAK
@@ -43,6 +45,7 @@ FragLine, ParaLines = rl.FragLine, rl.ParaLines
 _wsc = rl._wsc
 _new = object.__new__
 _clone_method = ABag.clone
+_unknown = {}.get  # no width remembered: each word is measured by the stringWidth given
 
 
 def _clone(f):
@@ -69,6 +72,9 @@ def _frag_words(frags, stringWidth):
     n = 0
     hangingStrip = True
     shyIndices = False
+    # With studygen's measure, a word measured before is read from its font's table here,
+    # without a call (a paragraph's words are mostly known: every pass, every width).
+    remembered = stringWidth is widths._string_width
     for f in frags:
         text = f.text
         if text != '':
@@ -96,20 +102,25 @@ def _frag_words(frags, stringWidth):
                     continue
             fontName = f.fontName
             fontSize = f.fontSize
+            known = widths.table(fontName, fontSize) if remembered else None
+            known = _unknown if known is None else known.get
             last = S.pop()
             for w in S:
                 if _shy in w:
                     w = _SHYIndexedStr(w)
                     shyIndices = True
+                ww = known(w)
+                if ww is None:
+                    ww = stringWidth(w, fontName, fontSize)
                 if W:
                     W.append((f, w))
-                    W.insert(0, n + stringWidth(w, fontName, fontSize))
+                    W.insert(0, n + ww)
                     aR(_SHYWordHS(W) if shyIndices else _HSFrag(W))
                     W = []
                     shyIndices = False
                     n = 0
                 else:
-                    width = n + stringWidth(w, fontName, fontSize)
+                    width = n + ww
                     aR(_SHYWordHS([width, (f, w)]) if shyIndices else _HSFrag([width, (f, w)]))
                     shyIndices = False
             hangingSpace = False
@@ -118,7 +129,8 @@ def _frag_words(frags, stringWidth):
                 w = _SHYIndexedStr(w)
                 shyIndices = True
             W.append((f, w))
-            n += stringWidth(w, fontName, fontSize)
+            ww = known(w)
+            n += stringWidth(w, fontName, fontSize) if ww is None else ww
             if text[-1] in whitespace:
                 W.insert(0, n)
                 aR(_SHYWord(W) if shyIndices else _HSFrag(W))
@@ -242,6 +254,8 @@ def _simple(self, f, maxWidths, maxWidth, maxlineno, hyphenator, uriWasteReduce,
         else:
             return f.clone(kind=0, lines=[], ascent=ascent, descent=descent, fontSize=fontSize)
     encoding = self.encoding
+    known = widths.table(fontName, fontSize, encoding) if stringWidth is widths._string_width else None
+    known = _unknown if known is None else known.get  # as in _frag_words
     spaceWidth = stringWidth(' ', fontName, fontSize, encoding)
     dSpaceShrink = spaceShrinkage * spaceWidth
     cLine = []
@@ -258,7 +272,9 @@ def _simple(self, f, maxWidths, maxWidth, maxlineno, hyphenator, uriWasteReduce,
             forcedSplit = 1
         elif _shy in word:
             word = _SHYStr(word)
-        wordWidth = stringWidth(word, fontName, fontSize, encoding)
+        wordWidth = known(word)
+        if wordWidth is None:
+            wordWidth = stringWidth(word, fontName, fontSize, encoding)
         newWidth = currentWidth + spaceWidth + wordWidth
         limWidth = maxWidth + dSpaceShrink * len(cLine)
         if newWidth > limWidth and not (forcedSplit or isinstance(word, _SplitWordH)):

@@ -19,7 +19,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import paragraph
 
 _measure = getattr(paragraph.stringWidth, "original", paragraph.stringWidth)
-_known: dict[tuple, float] = {}
+_known: dict[tuple, dict] = {}  # (font, size, encoding) -> word -> width
+_stored = [0]  # words remembered in all
 _LIMIT = 200_000  # words, fonts and sizes remembered; then the memory starts again
 _ttf_width = TTFont.stringWidth
 # The sum below is that of ReportLab's compiled measure; its pure-Python stand-in multiplies in another order.
@@ -48,27 +49,48 @@ def _advance_sum(font, text: str):
         return sum(map(chars.__getitem__, text))
 
 
+def table(fontName, fontSize, encoding="utf8") -> dict | None:
+    """The widths remembered for a font and size, word -> width, for a loop that measures many
+    words: a word it lacks is measured by ``_string_width``, which adds it.  None for a font
+    not registered."""
+    font = pdfmetrics._fonts.get(fontName)
+    if font is None:
+        return None
+    key = (font, fontSize, encoding)
+    known = _known.get(key)
+    if known is None:
+        known = _known[key] = {}
+    return known
+
+
 def _string_width(text, fontName, fontSize, encoding="utf8"):
     # Keyed on the font object, not its name: a name registered again is measured again.
     font = pdfmetrics._fonts.get(fontName)
-    key = (text, font, fontSize, encoding)
-    width = _known.get(key)
-    if width is None:
-        # A word not measured before: ReportLab's compiled measure of a TrueType font looks the
-        # face and its widths up by name, and each character's width up by its code, about ten
-        # times as long as the sum of the widths looked up by character.
-        total = None
-        if (_COMPILED and font.__class__.stringWidth is _ttf_width and text.__class__ is str
-                and fontSize.__class__ in (float, int)):
-            total = _advance_sum(font, text)
-        if total is None:
-            width = _measure(text, fontName, fontSize, encoding)
-        else:
-            width = total * 0.001 * fontSize  # in the compiled measure's order
-        if key[1] is not None:
-            if len(_known) >= _LIMIT:
-                _known.clear()
-            _known[key] = width
+    known = _known.get((font, fontSize, encoding))
+    if known is not None:
+        width = known.get(text)
+        if width is not None:
+            return width
+    # A word not measured before: ReportLab's compiled measure of a TrueType font looks the
+    # face and its widths up by name, and each character's width up by its code, about ten
+    # times as long as the sum of the widths looked up by character.
+    total = None
+    if (_COMPILED and font.__class__.stringWidth is _ttf_width and text.__class__ is str
+            and fontSize.__class__ in (float, int)):
+        total = _advance_sum(font, text)
+    if total is None:
+        width = _measure(text, fontName, fontSize, encoding)
+    else:
+        width = total * 0.001 * fontSize  # in the compiled measure's order
+    if font is not None:
+        if _stored[0] >= _LIMIT:
+            _known.clear()
+            _stored[0] = 0
+            known = None
+        if known is None:
+            known = _known[font, fontSize, encoding] = {}
+        known[text] = width
+        _stored[0] += 1
     return width
 
 
