@@ -56,3 +56,10 @@ def test_words_read_from_the_remembered_widths_break_lines_as_reportlab_measures
     expected = _break(theirs, width, widths._measure)
     assert described(got) == described(expected), markup
     assert state(ours) == state(theirs), markup
+
+
+def test_a_font_reportlab_has_not_loaded_yet_is_measured_by_reportlab():
+    # A standard font's name is known to ReportLab before it is loaded (on the first measure).
+    pdfmetrics._fonts.pop("Times-Roman", None)
+    widths._known.clear()
+    assert widths._string_width("Autophagy", "Times-Roman", 10) == pdfmetrics.stringWidth("Autophagy", "Times-Roman", 10)

@@ -75,7 +75,7 @@ def _string_width(text, fontName, fontSize, encoding="utf8"):
     # face and its widths up by name, and each character's width up by its code, about ten
     # times as long as the sum of the widths looked up by character.
     total = None
-    if (_COMPILED and font.__class__.stringWidth is _ttf_width and text.__class__ is str
+    if (_COMPILED and getattr(font.__class__, "stringWidth", None) is _ttf_width and text.__class__ is str
             and fontSize.__class__ in (float, int)):
         total = _advance_sum(font, text)
     if total is None:
