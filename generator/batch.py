@@ -57,8 +57,7 @@ def build_batch(files: Sequence[Path], out_dir: Path, formats: Sequence[str], op
     # for one long output, so none is drawn in two processes.  The workers are stopped before
     # the staging ends: a failed build then finds every temporary file they wrote.
     with Staging(out_dir) as staging, Workers(min(workers, len(files)), helpers=False) as pool:
-        tag = f"studygen-{os.getpid()}"
-        staging.apart(tag)
+        tag = staging.apart()
         building.before_forking(names)
         futures = {pool.start(_build_file, files[i], names, out_dir, options, force, tag): i
                    for i in sorted(range(len(files)), key=lambda i: -_size(files[i]))}

@@ -15,7 +15,7 @@ from generator.model import Document
 from generator.pending import Warnings, settle
 from generator.render import FORMATS, Format, Options, check, mark_worker, source_date_epoch
 from generator.render.settled import freeze_for_good, settled
-from generator.staging import Staging, check_targets
+from generator.staging import Staging, check_targets, write_apart
 from generator.study import study_cards
 
 if TYPE_CHECKING:
@@ -99,17 +99,19 @@ def _render_one(job: Job, options: Options, checked: bool = False) -> bytes:
 
 def render(jobs: list[Job], options: Options, workers: int = 1,
            progress: Callable[[int], None] | None = None, checked: bool = False,
-           keep: Callable[[Output], Output] | None = None, release: bool = False) -> list[Output]:
+           keep: Callable[[Output], Output] | None = None, release: bool = False,
+           staging: Staging | None = None) -> list[Output]:
     """Render every job; results keep job order.  ``checked``: ``check_all`` passed on these jobs.
     ``release``: each format lets go of its caches after its last job (a one-off build;
     ``watch`` keeps them for the next rebuild).
     With ``workers`` > 1 the jobs are checked and rendered in worker processes (see ``Workers``).
-    ``keep`` takes each output as soon as it is made (``Staging.add`` writes it out)."""
+    ``keep`` takes each output as soon as it is made (``Staging.add`` writes it out).
+    ``staging``: the one ``keep`` writes to, to which workers write their outputs themselves."""
     keep = keep or (lambda output: output)
     if workers > 1 and len(jobs) > 1:
         # The main process renders the longest task itself (``Workers.run``): one fork fewer.
         with Workers(min(workers, len(_tasks(jobs))) - 1) as pool:
-            return pool.run(jobs, options, progress, keep, own=True)
+            return pool.run(jobs, options, progress, keep, own=True, staging=staging)
     docs = {id(doc): n for n, (doc, _, _) in reversed(list(enumerate(jobs)))}
     turns = sorted(range(len(jobs)), key=lambda i: (docs[id(jobs[i][0])], _TURN.get(jobs[i][1].name, 1)))
     last = {jobs[i][1].name: turn for turn, i in enumerate(turns)}
@@ -182,7 +184,8 @@ def _start_worker(failed, claim, helpers: bool) -> None:
     freeze_for_good()
 
 
-Result = tuple[list[Problem], bytes | None, str | None, Exception | None]
+# An output's bytes, or (``_check_and_render_at``) the temporary file they are in or why they are not.
+Result = tuple[list[Problem], bytes | Path | OutputError | None, str | None, Exception | None]
 
 
 def _check_and_render(jobs: list[Job], options: Options, failed=None,
@@ -226,10 +229,28 @@ def _jobs_at(work: list, inherited: bool) -> list[Job]:
     return [_inherited[i] for i in work] if inherited else work
 
 
-def _check_and_render_at(work: list, options: Options, inherited: bool) -> list[Result]:
+def _check_and_render_at(work: list, options: Options, inherited: bool,
+                         apart: tuple[Path, str] | None = None) -> list[Result]:
     """``_check_and_render`` in a worker, of jobs sent as indexes into the inherited ones
-    (a document is not pickled on the way: 0.1 s for 5,000 cards) or sent whole."""
-    return _check_and_render(_jobs_at(work, inherited), options)
+    (a document is not pickled on the way: 0.1 s for 5,000 cards) or sent whole.  With
+    ``apart`` (the output directory and a tag), each output is written to a temporary file
+    (``write_apart``) and its name sent instead of its bytes, or the OutputError that stopped it."""
+    jobs = _jobs_at(work, inherited)
+    results = _check_and_render(jobs, options)
+    if apart is None:
+        return results
+    # Sent back instead, an output (22 MB for 5,000 cards) would hold this worker until the
+    # main process had read it all, and take the main process's time to receive and write it.
+    sent: list[Result] = []
+    unwritten = None
+    for (_, _, target), (problems, data, warning, error) in zip(jobs, results):
+        if data is not None:  # not written once the build has failed: it commits nothing
+            try:
+                data = None if unwritten or _failed.is_set() else write_apart(apart[0], target, data, apart[1])
+            except OutputError as stop:  # the main process raises it as its own write would
+                data = unwritten = stop
+        sent.append((problems, data, warning, error))
+    return sent
 
 
 def _check_at(work: list, options: Options, inherited: bool) -> list[tuple[list[Problem], Exception | None]]:
@@ -321,10 +342,12 @@ class Workers:
             return self.pool.submit(function, *args)
 
     def run(self, jobs: list[Job], options: Options, progress: Callable[[int], None] | None = None,
-            keep: Callable[[Output], Output] = lambda output: output, own: bool = False) -> list[Output]:
+            keep: Callable[[Output], Output] = lambda output: output, own: bool = False,
+            staging: Staging | None = None) -> list[Output]:
         """``own``: this process checks and renders the longest task itself meanwhile (it starts
         at once, where a worker would start only once forked), then finds the warnings unless
-        a worker, done sooner, has found them."""
+        a worker, done sooner, has found them.  ``staging``: the one ``keep`` writes to; the
+        workers write their outputs to temporary files themselves, for it to adopt."""
         from concurrent.futures import as_completed
 
         global _inherited
@@ -338,13 +361,15 @@ class Workers:
         def sent(work: list[int]) -> list:
             return work if inherited else [jobs[i] for i in work]
 
-        early = _Early(jobs, keep, self.failed)
+        early = _Early(jobs, keep, self.failed, staging)
+        # Tagged before any worker writes: a stopped build then removes what they wrote.
+        written = (staging.out_dir, staging.apart()) if staging is not None and theirs else None
         try:  # forgotten once the workers have forked: a process that builds again lets go of these jobs
             futures: dict[Future, tuple[str, list[int]]] = {}
             if apart:  # first: the main process renders these meanwhile
                 futures[self.start(_check_at, sent(apart), options, inherited)] = ("checks", apart)
             for task in theirs:
-                future = self.start(_check_and_render_at, sent(task), options, inherited)
+                future = self.start(_check_and_render_at, sent(task), options, inherited, written)
                 futures[future] = ("renders", task)
                 if mine:
                     future.add_done_callback(functools.partial(early.take, task))
@@ -363,7 +388,7 @@ class Workers:
                     outputs[i] = early.kept[i]
                 elif data is not None and not self.failed.is_set():
                     with early.lock:  # one thread at a time in the staging
-                        outputs[i] = keep(Output(*jobs[i], data, warning))
+                        outputs[i] = _keep(keep, staging, jobs[i], data, warning)
             if progress and task:
                 progress(len(task))
 
@@ -408,15 +433,16 @@ class Workers:
 
 class _Early:
     """Outputs the workers make while the main process renders its own task, kept (written
-    out to their temporary files, ``Staging.add``) at once by the thread that receives them:
-    the writes and their fsyncs (0.1 s for the 18 MB HTML edition of 5,000 cards) then wait
-    for no one.  ``close`` stops it, waiting for a write under way, so a build that stops
-    finds every temporary file in its staging; a write's error is kept in ``error``."""
+    out to their temporary files, ``Staging.add``, or the files the workers wrote adopted) at
+    once by the thread that receives them: the writes and their fsyncs (0.1 s for the 18 MB
+    HTML edition of 5,000 cards) then wait for no one.  ``close`` stops it, waiting for a write
+    under way, so a build that stops finds every temporary file in its staging; a write's
+    error is kept in ``error``."""
 
-    def __init__(self, jobs: list[Job], keep: Callable[[Output], Output], failed):
+    def __init__(self, jobs: list[Job], keep: Callable[[Output], Output], failed, staging: Staging | None = None):
         import threading
 
-        self.jobs, self.keep, self.failed = jobs, keep, failed
+        self.jobs, self.keep, self.failed, self.staging = jobs, keep, failed, staging
         self.lock = threading.Lock()
         self.open = True
         self.kept: dict[int, Output] = {}
@@ -431,13 +457,23 @@ class _Early:
                     return
                 if data is not None:
                     try:
-                        self.kept[i] = self.keep(Output(*self.jobs[i], data, warning))
+                        self.kept[i] = _keep(self.keep, self.staging, self.jobs[i], data, warning)
                     except BaseException as error:  # raised by the main process once its own task is done
                         self.error = error
 
     def close(self) -> None:
         with self.lock:
             self.open = False
+
+
+def _keep(keep: Callable[[Output], Output], staging: Staging | None, job: Job, data, warning: str | None) -> Output:
+    """``keep`` of an output a worker sent, or what stands for its write: ``staging``'s adoption
+    of the temporary file the worker wrote it to, or the error that stopped the worker's write."""
+    if isinstance(data, OutputError):
+        raise data
+    if isinstance(data, Path):
+        return staging.adopt(Output(*job, None, warning), data)
+    return keep(Output(*job, data, warning))
 
 
 def _before_forking(jobs: list[Job]) -> None:
@@ -521,7 +557,7 @@ def build(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], options:
         if workers > 1 and len(pending) > 1:  # the workers check, in parallel, before they render
             if on_loaded:
                 on_loaded(len(pending))
-            outputs = render(pending, options, workers, progress, keep=staging.add)
+            outputs = render(pending, options, workers, progress, keep=staging.add, staging=staging)
         else:
             check_all([(doc, fmt) for doc, fmt, _ in pending], options)
             if on_loaded:

@@ -96,12 +96,14 @@ class Staging:
                 raise OutputError(_unwritten(self.out_dir, error)) from None
         return dataclasses.replace(output, body=None)
 
-    def apart(self, tag: str) -> None:
-        """Other processes write temporary files named with ``tag`` (``write_apart``): any this
+    def apart(self) -> str:
+        """The tag with which other processes write temporary files (``write_apart``): any this
         staging has not adopted when it ends uncommitted go too (one such process may have been
         stopped halfway through writing), and the output directory with them if they made it."""
+        tag = f"studygen-{os.getpid()}"
         self.tags.append(tag)
         self.made_dir = self.made_dir or not self.out_dir.is_dir()
+        return tag
 
     def commit(self) -> None:
         try:

@@ -690,23 +690,100 @@ def test_outputs_written_out_early_are_removed_when_the_main_processs_render_fai
     assert not (tmp_path / "out").exists()
 
 
+def _logged_single_writes(monkeypatch, log: Path, write=None) -> None:
+    """Each temporary file a single file's worker writes is logged (pid, output name) before it
+    is written by ``write`` (the real ``write_apart`` when not given)."""
+    import os
+
+    import generator.build as building
+
+    write = write or building.write_apart
+
+    def write_apart(out_dir, target, data, tag):
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()} {target.name}\n")
+        return write(out_dir, target, data, tag)
+
+    monkeypatch.setattr(building, "write_apart", write_apart)
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
+def test_a_single_files_workers_write_out_what_they_render_and_the_main_process_renames_it(tmp_path, monkeypatch):
+    """-j 3 on one file: each output a worker renders is written to its temporary file by that
+    worker (only its name is sent back); the main process writes only the explainer it renders
+    itself, and the bytes are those of -j 1."""
+    import os
+
+    from generator import staging
+
+    serial = {o.path.name: o.data for o in build([CONTENT], tmp_path / "one", ALL, Options(), workers=1)}
+    log, added = tmp_path / "writes", []
+    _logged_single_writes(monkeypatch, log)
+    real = staging.Staging.add
+    monkeypatch.setattr(staging.Staging, "add", lambda self, output: added.append(output.path.name) or real(self, output))
+    outputs = build([CONTENT], tmp_path / "two", ALL, Options(), workers=3)
+    assert {o.path.name: o.data for o in outputs} == serial
+    assert sorted(p.name for p in (tmp_path / "two").iterdir()) == sorted(serial)  # no temporary file left
+    writes = [line.split() for line in log.read_text().splitlines()]
+    pdf = FORMATS["pdf"].filename(outputs[0].doc)
+    assert added == [pdf] and sorted(name for _, name in writes) == sorted(set(serial) - {pdf})
+    assert str(os.getpid()) not in {pid for pid, _ in writes} and len({pid for pid, _ in writes}) == 2
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
+def test_temporary_files_a_single_files_worker_wrote_go_when_it_fails_before_sending_their_names(
+        tmp_path, monkeypatch):
+    """A worker that fails right after writing an output's temporary file never sends its
+    name; the build stops with the error and leaves nothing in the output directory."""
+    from generator.staging import write_apart
+
+    def then_fail(out_dir, target, data, tag):
+        write_apart(out_dir, target, data, tag)
+        raise RuntimeError("the worker breaks down")
+
+    log = tmp_path / "writes"
+    _logged_single_writes(monkeypatch, log, then_fail)
+    with pytest.raises(RuntimeError, match="breaks down"):
+        build([CONTENT], tmp_path / "out", ALL, Options(), workers=2)
+    assert log.read_text()  # written, then the worker failed
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
 def test_an_output_that_cannot_be_written_out_early_stops_the_build_once_the_main_process_is_done(
         tmp_path, monkeypatch):
-    from generator import staging
+    """A worker's write that fails (its error is sent back instead of a name) stops the build
+    once the main process's own render is done; what was written meanwhile goes."""
+    from generator.staging import write_apart
 
-    real = staging.Staging.add
-    tried = []
-
-    def add(self, output):
-        if output.format.name == "html":
-            tried.append(output.path.name)
+    def full(out_dir, target, data, tag):
+        if target.suffix == ".html":
             raise OutputError("no room left on the device")
-        return real(self, output)
+        return write_apart(out_dir, target, data, tag)
 
-    monkeypatch.setattr(staging.Staging, "add", add)
-    _waiting_for_a_worker(monkeypatch, lambda: tried)
+    log = tmp_path / "writes"
+    _logged_single_writes(monkeypatch, log, full)
+    _waiting_for_a_worker(monkeypatch, lambda: ".html" in (log.read_text() if log.exists() else ""))
     with pytest.raises(OutputError, match="no room left"):
         build([CONTENT], tmp_path / "out", ALL, Options(), workers=2)
-    assert tried
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")
+def test_a_single_file_whose_output_directory_cannot_be_made_says_what_one_process_says(tmp_path, monkeypatch):
+    """A worker finds that the output directory cannot be made before the main process does:
+    the same message and status as -j 1, nothing written."""
+    (tmp_path / "file").write_text("not a directory")
+    out = tmp_path / "file" / "out"
+    said = {}
+    log = tmp_path / "writes"
+    for workers in ("1", "2"):
+        if workers == "2":
+            _logged_single_writes(monkeypatch, log)
+            _waiting_for_a_worker(monkeypatch, log.exists)
+        result = invoke("build", str(CONTENT), "-o", str(out), "-j", workers)
+        assert result.exit_code == 1
+        said[workers] = result.output
+    assert log.exists()  # a worker tried first
+    assert "cannot create the output directory" in said["1"] and said["2"] == said["1"]
+    assert (tmp_path / "file").read_text() == "not a directory"

@@ -158,8 +158,9 @@ def assert_ended_by_sigterm(tmp_path: Path, script: str, marker: Path) -> None:
     assert empty(out)
 
 def test_sigterm_while_a_worker_is_sending_its_output(tmp_path):
-    """A worker ended halfway through sending an output (larger than a pipe holds) leaves the
-    pool's reader waiting for the rest; the build still ends at once."""
+    """A worker ended halfway through sending a result leaves the pool's reader waiting for the
+    rest; the build still ends at once.  (Outputs no longer travel through the pipe, but a
+    result larger than a pipe holds, the problems of thousands of cards, is sent in parts.)"""
     marker = tmp_path / "sending"
     script = f"""if True:
         import os, sys, threading
@@ -170,7 +171,7 @@ def test_sigterm_while_a_worker_is_sending_its_output(tmp_path):
 
         def half_sent(result_queue, work_id, result=None, exception=None, exit_pid=None):
             data = ForkingPickler.dumps(cfp._ResultItem(work_id, exception, result, exit_pid))
-            if len(data) < 70_000:
+            if result is None:
                 return real(result_queue, work_id, result, exception, exit_pid)
             result_queue._wlock.acquire()  # as a real send holds it, and a worker ended in one keeps it
             message = len(data).to_bytes(4, "big") + bytes(data[:len(data) // 2])
@@ -242,3 +243,23 @@ def test_sigterm_ends_a_batch_whose_first_outputs_wait_in_temporary_files(tmp_pa
     assert result.returncode == 143, result.stderr
     assert result.stderr.strip() == "studygen: interrupted", result.stderr
     assert empty(out)
+
+
+def test_sigterm_ends_a_single_file_build_whose_worker_has_written_an_output_but_not_sent_its_name(tmp_path):
+    """A worker of a single file's build stopped after writing an output's temporary file,
+    before the main process has heard of it: status 143, one line, no temporary file left."""
+    marker = tmp_path / "written"
+    script = f"""if True:
+        import sys, threading
+        from pathlib import Path
+        import generator.build as build
+        real = build.write_apart
+
+        def written(out_dir, target, data, tag):
+            tmp = real(out_dir, target, data, tag)
+            Path({str(marker)!r}).touch()
+            threading.Event().wait()
+
+        build.write_apart = written  # the workers are forked: they have it too
+    """ + BUILD
+    assert_ended_by_sigterm(tmp_path, script, marker)
