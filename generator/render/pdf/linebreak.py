@@ -387,6 +387,9 @@ def _runs(self, _words, maxWidths, maxWidth, maxlineno, hyphenator, uriWasteRedu
         return _InjectedFrag([0, (f.clone(_fkind=_FK_BREAK, text=''), '')])
 
     source = None  # the fragment the last run on the line (g) was copied from
+    # The fragment of the last word placed, with its ascent, descent and (once measured) space:
+    # a fragment's words come one after another, so most words skip the lookups by font and size.
+    known = knownAscent = knownDescent = knownSpace = None
     g = None
     sFW = 0
     _words.reverse()  # the next word is the last
@@ -395,7 +398,7 @@ def _runs(self, _words, maxWidths, maxWidth, maxlineno, hyphenator, uriWasteRedu
     while _words:
         w = pop()
         aFW(w)
-        f = w[-1][0]
+        last = f = w[-1][0]
         fontName = f.fontName
         fontSize = f.fontSize
 
@@ -483,8 +486,16 @@ def _runs(self, _words, maxWidths, maxWidth, maxlineno, hyphenator, uriWasteRedu
             if nText:
                 n += 1
             fontSize = f.fontSize
-            e = extents_get((f.fontName, fontSize))
-            ascent, descent = extent(f.fontName, fontSize) if e is None else e
+            if f is known:
+                ascent = knownAscent
+                descent = knownDescent
+            else:
+                e = extents_get((f.fontName, fontSize))
+                ascent, descent = extent(f.fontName, fontSize) if e is None else e
+                known = f
+                knownAscent = ascent
+                knownDescent = descent
+                knownSpace = None
             if fontSize > maxSize:
                 maxSize = fontSize
             if ascent > maxAscent:
@@ -520,9 +531,16 @@ def _runs(self, _words, maxWidths, maxWidth, maxlineno, hyphenator, uriWasteRedu
                 g.text += nText
 
             if isinstance(w, _HSFrag):  # the space after this word
-                spaceWidth = spaces_get((fontName, fontSize))
-                if spaceWidth is None:
-                    spaceWidth = space(fontName, fontSize)
+                # ReportLab measures it in the last fragment's font at the first one's size;
+                # for a word of one fragment, that is the fragment's own space.
+                if knownSpace is not None and last is f:
+                    spaceWidth = knownSpace
+                else:
+                    spaceWidth = spaces_get((fontName, fontSize))
+                    if spaceWidth is None:
+                        spaceWidth = space(fontName, fontSize)
+                    if last is f:
+                        knownSpace = spaceWidth
             else:
                 spaceWidth = 0
 
