@@ -59,15 +59,36 @@ _RECORDED = re.compile(rb"(?:/StudygenBuild \(|; build )([0-9a-f]{64})")
 
 @lru_cache(maxsize=None)
 def code() -> str:
-    """A hash of every file of the generator package: a change to any renderer, model or font rebuilds.
-    BLAKE2b: the interpreter's own SHA-256 takes three times as long for the package's 1.8 MB
-    (7 ms of CPU in every build, most of it the fonts)."""
+    """A hash of every file of the generator package: a change to any renderer, model or font rebuilds."""
     digest = hashlib.blake2b(digest_size=32)
-    for path in _package_files(str(PACKAGE)):
-        digest.update(path.encode() + b"\0")
-        with open(os.path.join(PACKAGE, path), "rb") as handle:
-            digest.update(handle.read())
+    for path, file_digest in _package_digests().items():
+        digest.update(path.encode() + b"\0" + file_digest)
     return digest.hexdigest()
+
+
+def package_file_digest(path: Path) -> bytes:
+    """The BLAKE2b digest of a file of the generator package (the one ``code`` took), or of
+    any other file: the diagram's font subsets are keyed on their face's bytes, and
+    hashing the faces again would cost as much as the rest of the package."""
+    try:
+        relative = path.resolve().relative_to(PACKAGE).as_posix()
+    except ValueError:
+        relative = None
+    known = _package_digests().get(relative) if relative is not None else None
+    return known if known is not None else _file_digest(os.fspath(path))
+
+
+@lru_cache(maxsize=None)
+def _package_digests() -> dict[str, bytes]:
+    """Every package file's digest, by relative path, in sorted order.  BLAKE2b: the
+    interpreter's own SHA-256 takes three times as long for the package's 1.8 MB (most of
+    it the fonts)."""
+    return {path: _file_digest(os.path.join(PACKAGE, path)) for path in _package_files(str(PACKAGE))}
+
+
+def _file_digest(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return hashlib.blake2b(handle.read(), digest_size=32).digest()
 
 
 def _package_files(root: str) -> list[str]:

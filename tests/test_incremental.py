@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -279,6 +280,7 @@ def test_the_code_hash_follows_every_package_file_but_caches(tmp_path, monkeypat
 
     def hashed() -> str:
         buildkey.code.cache_clear()
+        buildkey._package_digests.cache_clear()
         return buildkey.code()
 
     try:
@@ -299,3 +301,21 @@ def test_the_code_hash_follows_every_package_file_but_caches(tmp_path, monkeypat
         assert hashed() == seen[-1]
     finally:
         buildkey.code.cache_clear()
+        buildkey._package_digests.cache_clear()
+
+
+def test_a_file_digest_is_the_digest_of_its_bytes_inside_the_package_or_out(tmp_path, monkeypatch):
+    package = tmp_path / "generator"
+    (package / "fonts").mkdir(parents=True)
+    face = package / "fonts" / "Face.ttf"
+    face.write_bytes(b"\0\1\2")
+    outside = tmp_path / "Other.ttf"
+    outside.write_bytes(b"\0\1\3")
+    monkeypatch.setattr(buildkey, "PACKAGE", package)
+    buildkey._package_digests.cache_clear()
+    try:
+        for path in (face, outside, package / "fonts" / ".." / "fonts" / "Face.ttf"):
+            assert buildkey.package_file_digest(path) == hashlib.blake2b(path.read_bytes(), digest_size=32).digest()
+        assert buildkey.package_file_digest(face) != buildkey.package_file_digest(outside)
+    finally:
+        buildkey._package_digests.cache_clear()

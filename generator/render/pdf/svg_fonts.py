@@ -11,7 +11,6 @@ down to the characters the SVG uses (a few kB instead of 370 kB per face).
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -47,16 +46,11 @@ _DROPPED = ("FFTM", "GSUB", "GPOS", "GDEF", "kern")  # FFTM: FontForge's build t
 def subset_font(path: Path, text: str) -> bytes:
     """The face at ``path`` cut down to the characters of ``text``; kept on disk between
     runs (generator.diskcache), keyed on the font's bytes, the text, studygen's code (this
-    module's own too, should the package's hash be pinned) and the libraries' versions.
-    BLAKE2b: the interpreter's own SHA-256 takes three times as long for a face's 370 kB."""
-    data = path.read_bytes()
-    key = "\0".join([buildkey.code(), _digest(Path(__file__).read_bytes()),
-                      repr(sorted(buildkey.environment().items())), _digest(data), text]).encode("utf-8")
-    return diskcache.cached("font-subsets", key, lambda: make_subset(data, text))
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=32).hexdigest()
+    module's own too, should the package's hash be pinned) and the libraries' versions."""
+    key = "\0".join([buildkey.code(), buildkey.package_file_digest(Path(__file__)).hex(),
+                      repr(sorted(buildkey.environment().items())), buildkey.package_file_digest(path).hex(),
+                      text]).encode("utf-8")
+    return diskcache.cached("font-subsets", key, lambda: make_subset(path.read_bytes(), text))
 
 
 def make_subset(data: bytes, text: str) -> bytes:
