@@ -427,7 +427,7 @@ def test_workers_inherit_the_fonts_and_the_code_hash_instead_of_making_them_agai
 
     monkeypatch.setattr(fontdata, "load", logged(fontdata.load))
     monkeypatch.setattr(buildkey, "_package_files", logged(buildkey._package_files))
-    for cached in (fonts.register, fonts._covered, fonts._covered_by_all, buildkey.code):
+    for cached in (fonts.register, fonts._covered, fonts._covered_by_all, buildkey.code, buildkey._package_digests):
         cached.cache_clear()
     try:
         path = write_content(tmp_path / "content", starter())
@@ -436,7 +436,7 @@ def test_workers_inherit_the_fonts_and_the_code_hash_instead_of_making_them_agai
         made = log.read_text().split("\n")[:-1]
         assert sorted(made) == sorted([f"load {os.getpid()}"] * len(fonts.FACES) + [f"_package_files {os.getpid()}"])
     finally:
-        for cached in (fonts.register, fonts._covered, fonts._covered_by_all, buildkey.code):
+        for cached in (fonts.register, fonts._covered, fonts._covered_by_all, buildkey.code, buildkey._package_digests):
             cached.cache_clear()
 
 
