@@ -17,23 +17,61 @@ _word = st.builds(lambda pfx, core, sfx: pfx + core + sfx,
                   st.one_of(st.text(_LETTERS, min_size=1, max_size=16),
                             st.lists(st.text(_LETTERS, min_size=1, max_size=7), min_size=2, max_size=4).map("-".join),
                             st.sampled_from(["autophagy", "mononucleotide", "nicotinamide", "https://doi.org/10.1/x",
-                                             "long-lived", "a--b", "NAD-dependent"])),
+                                             "long-lived", "a--b", "NAD-dependent", "auto\xadphagy",
+                                             "nico\xadtin\xadamide", "re\xadcycling"])),
                   st.sampled_from(["", ".", ",", ")", "”.", "?!", "-"]))
 
 
 @settings(max_examples=300, deadline=None)
 @given(word=_word, font=st.sampled_from([REGULAR, BOLD, ITALIC]), size=st.sampled_from([7.5, 9, 10.5]),
        used=st.floats(0, 300), cut=st.integers(0, 8), hyphen=st.booleans(), nudge=st.floats(-0.5, 0.5),
-       waste=st.sampled_from([0, 0.3]), shortest=st.integers(1, 6))
+       waste=st.sampled_from([0, 0.3]), embedded=st.sampled_from([0, 1]), shortest=st.integers(1, 6))
 def test_a_word_skips_the_dictionary_only_where_reportlab_finds_no_break_that_fits(word, font, size, used, cut, hyphen,
-                                                                                    nudge, waste, shortest):
+                                                                                    nudge, waste, embedded, shortest):
     # The room left is about as wide as the word's first few characters (with a hyphen or
     # not), where a head of two characters and one of three fit differently.
     fonts.register()
     ww = stringWidth(word, font, size)
     room = used + stringWidth(word[:cut] + "-" * hyphen, font, size) + nudge
-    args = (word, ww, used + ww, room, font, size, waste, 0, shortest)
+    args = (word, ww, used + ww, room, font, size, waste, embedded, shortest)
     assert hyfit._hy_gen_pair(para.hyphenate, *args) == hyfit._gen_pair(para.hyphenate, *args)
+
+
+@pytest.mark.parametrize("word", ["absorption", "recycling", "autophagy", "(absorption),", "re\xadcycling"])
+@pytest.mark.parametrize("font", [REGULAR, BOLD, ITALIC])
+def test_a_word_is_broken_where_its_head_and_hyphen_just_fit(word, font):
+    # Rooms just wider and just narrower than each dictionary head with its hyphen, the
+    # shortest head (two characters) included.
+    fonts.register()
+    ww = stringWidth(word, font, 9)
+    bare = word.strip("(),")
+    for head, _ in para.hyphenate(bare):
+        prefix = "(" if word.startswith("(") else ""
+        for used in (0, 40.5):
+            for nudge in (-1e-3, 1e-3):
+                room = used + stringWidth(prefix + head + ("" if head.endswith("\xad") else "-"), font, 9) + nudge
+                for waste in (0, 0.3):
+                    args = (word, ww, used + ww, room, font, 9, waste, 0, 5)
+                    assert hyfit._hy_gen_pair(para.hyphenate, *args) == hyfit._gen_pair(para.hyphenate, *args)
+
+
+@pytest.mark.parametrize("word", ["://a.io", "://ab.io/x"])
+def test_a_short_url_is_broken_where_reportlab_breaks_it(word):
+    # In the bold face "://" is narrower than ":/" and a hyphen: a room between the two is
+    # too short for every dictionary head but not for the URL's head, which ReportLab breaks
+    # off only when the line's start is short enough (uriWasteReduce) or the URL is wider than the line.
+    fonts.register()
+    ww = stringWidth(word, BOLD, 10)
+    broken = 0
+    for step in range(240):
+        used = step / 4
+        for room in (used + stringWidth("://", BOLD, 10) + 0.2, used + ww):
+            for waste in (0, 0.3, 0.5):
+                args = (word, ww, used + ww, room, BOLD, 10, waste, 0, 5)
+                expected = hyfit._gen_pair(para.hyphenate, *args)
+                assert hyfit._hy_gen_pair(para.hyphenate, *args) == expected
+                broken += expected is not None
+    assert broken  # the URL's head is among the answers compared
 
 
 def test_the_explainers_hyphenator_is_the_one_skipped():
