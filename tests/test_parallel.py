@@ -727,7 +727,8 @@ def test_a_single_files_workers_write_out_what_they_render_and_the_main_process_
     writes = [line.split() for line in log.read_text().splitlines()]
     pdf = FORMATS["pdf"].filename(outputs[0].doc)
     assert added == [pdf] and sorted(name for _, name in writes) == sorted(set(serial) - {pdf})
-    assert str(os.getpid()) not in {pid for pid, _ in writes} and len({pid for pid, _ in writes}) == 2
+    # Which worker takes which job depends on which starts first: only that none is the main process.
+    assert writes and str(os.getpid()) not in {pid for pid, _ in writes}
 
 
 @pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers inherit the patch by fork")

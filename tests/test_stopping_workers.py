@@ -159,7 +159,7 @@ def assert_ended_by_sigterm(tmp_path: Path, script: str, marker: Path) -> None:
 
 def test_sigterm_while_a_worker_is_sending_its_output(tmp_path):
     """A worker ended halfway through sending a result leaves the pool's reader waiting for the
-    rest; the build still ends at once.  (Outputs no longer travel through the pipe, but a
+    rest; the build still ends at once.  (Outputs do not travel through the pipe, but a
     result larger than a pipe holds, the problems of thousands of cards, is sent in parts.)"""
     marker = tmp_path / "sending"
     script = f"""if True:

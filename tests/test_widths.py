@@ -63,3 +63,18 @@ def test_a_font_reportlab_has_not_loaded_yet_is_measured_by_reportlab():
     pdfmetrics._fonts.pop("Times-Roman", None)
     widths._known.clear()
     assert widths._string_width("Autophagy", "Times-Roman", 10) == pdfmetrics.stringWidth("Autophagy", "Times-Roman", 10)
+
+
+def test_a_words_width_adds_its_characters_from_the_left_as_the_compiled_measure_does():
+    """Added from the left, 1e16 + 1 rounds back to 1e16, so "abc" is 0; a compensated sum
+    (Python's ``sum`` of floats from 3.12) would give 1."""
+    class Face:
+        charWidths = {ord("a"): 1e16, ord("b"): 1.0, ord("c"): -1e16}
+
+    class Font:
+        face = Face()
+
+    font = Font()
+    assert widths._advance_sum(font, "abc") == (1e16 + 1.0) + -1e16 == 0.0
+    assert widths._advance_sum(font, "bac") == 1.0 + 1e16 - 1e16 == 0.0
+    assert widths._advance_sum(font, "acb") == 1.0

@@ -52,7 +52,8 @@ def _modules():
 
 
 def install() -> None:
-    """Format numbers this way in ReportLab's canvas, text objects, paths and saved objects
-    in this process (idempotent)."""
+    """Format numbers this way in ReportLab's text objects and saved objects in this process
+    (idempotent); the canvas and paths keep ReportLab's own, their numbers repeat too little
+    to pay for the lookup."""
     for module in _modules():
         module.fp_str = fp_str

@@ -14,6 +14,9 @@ made of a few thousand words.
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import add
+
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import paragraph
@@ -31,14 +34,15 @@ _chars: dict[object, tuple[dict, dict]] = {}  # TrueType font -> (its face's wid
 def _advance_sum(font, text: str):
     """The sum of the advance widths of ``text``'s characters, added from the left as ReportLab's
     compiled measure adds them; None if a character has no width of its own in the font (the
-    measure gives it the face's default)."""
+    measure gives it the face's default).  Not ``sum``: from Python 3.12 it compensates for
+    rounding, which can differ in the last bit for widths that are not whole numbers."""
     widths = font.face.charWidths
     known = _chars.get(font)
     if known is None or known[0] is not widths:
         known = _chars[font] = (widths, {})
     chars = known[1]
     try:
-        return sum(map(chars.__getitem__, text))
+        return reduce(add, map(chars.__getitem__, text), 0)
     except KeyError:
         for char in text:
             if char not in chars:
@@ -46,7 +50,7 @@ def _advance_sum(font, text: str):
                 if width is None:
                     return None
                 chars[char] = width
-        return sum(map(chars.__getitem__, text))
+        return reduce(add, map(chars.__getitem__, text), 0)
 
 
 def table(fontName, fontSize, encoding="utf8") -> dict | None:
