@@ -60,25 +60,8 @@ class Staging:
 
     def add(self, output: Output) -> Output:
         """Write ``output`` out; the Output returned reads its bytes from its target once committed."""
-        if not self.out_dir.is_dir():
-            try:
-                self.out_dir.mkdir(parents=True)
-            except FileExistsError:
-                pass
-            except OSError as error:
-                raise OutputError(f"{self.out_dir}: cannot create the output directory: {error.strerror}") from None
-            else:
-                self.made_dir = True
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{output.path.name}.", suffix=".tmp", dir=self.out_dir)
-            self.staged.append((Path(tmp), output.path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(output.data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)
-        except OSError as error:
-            raise OutputError(_unwritten(self.out_dir, error)) from None
+        self.made_dir = _made_dir(self.out_dir) or self.made_dir
+        self.staged.append((_written(self.out_dir, output.path, output.data, ".tmp", sync=True), output.path))
         return dataclasses.replace(output, body=None)
 
     def adopt(self, output: Output, tmp: Path, sync: bool = True) -> Output:
@@ -134,16 +117,33 @@ def write_apart(out_dir: Path, target: Path, data: bytes, tag: str) -> Path:
     build's ``Staging`` to adopt (a worker writes what it renders itself instead of sending
     it over: the parent then neither receives nor writes it).  Not synced: the adopting
     process does that.  Raises OutputError with ``Staging.add``'s messages."""
-    if not out_dir.is_dir():
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise OutputError(f"{out_dir}: cannot create the output directory: {error.strerror}") from None
+    _made_dir(out_dir)
+    return _written(out_dir, target, data, f".{tag}.tmp", sync=False)
+
+
+def _made_dir(out_dir: Path) -> bool:
+    """Whether ``out_dir`` had to be made (and was), for a build that writes into it."""
+    if out_dir.is_dir():
+        return False
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".{tag}.tmp", dir=out_dir)
+        out_dir.mkdir(parents=True)
+    except FileExistsError:
+        return False
+    except OSError as error:
+        raise OutputError(f"{out_dir}: cannot create the output directory: {error.strerror}") from None
+    return True
+
+
+def _written(out_dir: Path, target: Path, data: bytes, suffix: str, sync: bool) -> Path:
+    """``data`` in a new temporary file beside ``target`` (none is left if writing it fails)."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=out_dir)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
+                if sync:
+                    handle.flush()
+                    os.fsync(handle.fileno())
             os.chmod(tmp, 0o644)
         except BaseException:
             with contextlib.suppress(OSError):
