@@ -48,6 +48,14 @@ _clone_method = ABag.clone
 _unknown = {}.get  # no width remembered: each word is measured by the stringWidth given
 
 
+def _remembered(stringWidth, fontName, fontSize, encoding="utf8"):
+    """A word's width as studygen's measure remembers it, or None: with that measure, a word
+    measured before is read from its font's table without a call (a paragraph's words are
+    mostly known: every pass, every width)."""
+    known = widths.table(fontName, fontSize, encoding) if stringWidth is widths._string_width else None
+    return _unknown if known is None else known.get
+
+
 def _clone(f):
     """``f.clone()``: a fragment without its own clone method gets its attributes copied directly."""
     if f.__class__ is ParaFrag:
@@ -72,9 +80,6 @@ def _frag_words(frags, stringWidth):
     n = 0
     hangingStrip = True
     shyIndices = False
-    # With studygen's measure, a word measured before is read from its font's table here,
-    # without a call (a paragraph's words are mostly known: every pass, every width).
-    remembered = stringWidth is widths._string_width
     for f in frags:
         text = f.text
         if text != '':
@@ -102,8 +107,7 @@ def _frag_words(frags, stringWidth):
                     continue
             fontName = f.fontName
             fontSize = f.fontSize
-            known = widths.table(fontName, fontSize) if remembered else None
-            known = _unknown if known is None else known.get
+            known = _remembered(stringWidth, fontName, fontSize)
             last = S.pop()
             for w in S:
                 if _shy in w:
@@ -254,8 +258,7 @@ def _simple(self, f, maxWidths, maxWidth, maxlineno, hyphenator, uriWasteReduce,
         else:
             return f.clone(kind=0, lines=[], ascent=ascent, descent=descent, fontSize=fontSize)
     encoding = self.encoding
-    known = widths.table(fontName, fontSize, encoding) if stringWidth is widths._string_width else None
-    known = _unknown if known is None else known.get  # as in _frag_words
+    known = _remembered(stringWidth, fontName, fontSize, encoding)
     spaceWidth = stringWidth(' ', fontName, fontSize, encoding)
     dSpaceShrink = spaceShrinkage * spaceWidth
     cLine = []
