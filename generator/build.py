@@ -16,7 +16,7 @@ from generator.pending import Warnings, settle
 from generator.render import FORMATS, Format, Options, check, mark_worker, source_date_epoch
 from generator.render.settled import freeze_for_good, settled
 from generator.staging import Staging, check_targets, write_apart
-from generator.study import study_cards
+from generator.study import card_count
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -572,7 +572,7 @@ def summary(outputs: Sequence[Output]) -> str:
     """One line for the user: files, content files, notes and cards, PDF pages."""
     docs = {id(o.doc): o.doc for o in outputs}.values()
     notes = sum(len(d.content.cards) + len(d.content.glossary) for d in docs)
-    cards = sum(len(study_cards(d.content)) for d in docs)
+    cards = sum(card_count(d.content) for d in docs)
     pages = sum(pdf_pages(o.data) for o in outputs if o.path.suffix == ".pdf")
     current = sum(o.current for o in outputs)
     files = f"built {len(outputs) - current} file(s)" + (f" ({current} up to date)" if current else "")
