@@ -24,6 +24,7 @@ import os
 import platform
 import re
 import sys
+import time
 import zlib
 from functools import lru_cache
 from importlib.util import find_spec
@@ -82,8 +83,40 @@ def package_file_digest(path: Path) -> bytes:
 def _package_digests() -> dict[str, bytes]:
     """Every package file's digest, by relative path, in sorted order.  BLAKE2b: the
     interpreter's own SHA-256 takes three times as long for the package's 1.8 MB (most of
-    it the fonts)."""
-    return {path: _file_digest(os.path.join(PACKAGE, path)) for path in _package_files(str(PACKAGE))}
+    it the fonts).
+
+    The digests are kept in the disk cache under the files' identities (size, times, inode),
+    as Python keeps byte code by a source's time and size: hashing the package is about 6 ms
+    of every build, reading them back a tenth of that.  A write changes a file's change time
+    (which, unlike its modification time, nothing can set back), but only as finely as the
+    file system's clock ticks: as git does with its index, a file changed within the last
+    seconds is hashed, and then nothing is kept."""
+    files = _package_files(str(PACKAGE))
+    paths = [os.path.join(PACKAGE, path) for path in files]
+
+    def digests() -> bytes:
+        return b"".join(map(_file_digest, paths))
+
+    try:
+        stats = [os.stat(path) for path in paths]
+    except OSError:  # removed meanwhile: reading it says what is wrong
+        stats = None
+    recent = time.time_ns() - _SETTLED_NS
+    if stats is None or any(max(st.st_mtime_ns, st.st_ctime_ns) >= recent for st in stats):
+        made = digests()
+    else:
+        from generator import diskcache
+
+        identity = "\0".join(f"{path}\1{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}"
+                             for path, st in zip(paths, stats))
+        made = diskcache.cached("package-digests", identity.encode("utf-8", "surrogateescape"), digests)
+        if len(made) != 32 * len(files):
+            made = digests()
+    return {path: made[32 * n:32 * n + 32] for n, path in enumerate(files)}
+
+
+# How long after its last change a file's digest may be kept (see ``_package_digests``).
+_SETTLED_NS = 3 * 1_000_000_000
 
 
 def _file_digest(path: str) -> bytes:

@@ -304,6 +304,67 @@ def test_the_code_hash_follows_every_package_file_but_caches(tmp_path, monkeypat
         buildkey._package_digests.cache_clear()
 
 
+def _small_package(tmp_path, monkeypatch) -> Path:
+    package = tmp_path / "generator"
+    (package / "fonts").mkdir(parents=True)
+    (package / "model.py").write_text("x = 1\n")
+    (package / "fonts" / "Face.ttf").write_bytes(b"\0\1\2")
+    monkeypatch.setattr(buildkey, "PACKAGE", package)
+    monkeypatch.setenv("STUDYGEN_CACHE_DIR", str(tmp_path / "cache"))
+    return package
+
+
+def _hashed() -> str:
+    buildkey.code.cache_clear()
+    buildkey._package_digests.cache_clear()
+    return buildkey.code()
+
+
+def _unreadable(path: str) -> bytes:
+    raise AssertionError(f"{path} was read")
+
+
+def test_package_digests_are_kept_by_each_files_identity_and_made_again_when_one_changes(tmp_path, monkeypatch):
+    package = _small_package(tmp_path, monkeypatch)
+    monkeypatch.setattr(buildkey, "_SETTLED_NS", 0)  # every file counts as settled
+    face = package / "fonts" / "Face.ttf"
+    try:
+        first = _hashed()
+        with monkeypatch.context() as reading:
+            reading.setattr(buildkey, "_file_digest", _unreadable)
+            assert _hashed() == first  # from the disk cache: no file was read
+        # The same size and modification time, new bytes: only the change time tells.
+        before = face.stat()
+        while face.stat().st_ctime_ns == before.st_ctime_ns:
+            face.write_bytes(b"\0\1\3")
+            os.utime(face, ns=(before.st_atime_ns, before.st_mtime_ns))
+        changed = _hashed()
+        assert changed != first
+        buildkey.code.cache_clear()
+        monkeypatch.setenv("STUDYGEN_CACHE_DIR", str(tmp_path / "no cache"))
+        assert _hashed() == changed  # what hashing every file gives
+    finally:
+        buildkey.code.cache_clear()
+        buildkey._package_digests.cache_clear()
+
+
+def test_a_package_file_changed_in_the_last_seconds_is_hashed_every_time(tmp_path, monkeypatch):
+    """A change within one tick of the file system's clock leaves every time as it was:
+    the digests of a package that has just changed are not kept."""
+    package = _small_package(tmp_path, monkeypatch)
+    try:
+        first = _hashed()
+        with monkeypatch.context() as reading:
+            reading.setattr(buildkey, "_file_digest", _unreadable)
+            with pytest.raises(AssertionError, match="was read"):
+                _hashed()
+        assert not (tmp_path / "cache").exists()
+        assert _hashed() == first
+    finally:
+        buildkey.code.cache_clear()
+        buildkey._package_digests.cache_clear()
+
+
 def test_a_file_digest_is_the_digest_of_its_bytes_inside_the_package_or_out(tmp_path, monkeypatch):
     package = tmp_path / "generator"
     (package / "fonts").mkdir(parents=True)
