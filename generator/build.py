@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,9 +173,10 @@ _claim = None  # in a worker: a Lock taken by whichever process finds the build'
 _inherited: list[Job] | None = None  # the jobs of ``Workers.run``, which workers forked after it inherit
 
 
-def _start_worker(failed, claim, helpers: bool) -> None:
+def _start_worker(failed, claim, helpers: bool, parent: int) -> None:
     global _failed, _claim
     signals.quiet_worker()
+    signals.end_with_parent(parent)
     if helpers:
         mark_worker()
     _failed, _claim = failed, claim
@@ -307,7 +309,7 @@ class Workers:
             from concurrent.futures import ProcessPoolExecutor
 
             self.pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_start_worker,
-                                            initargs=(self.failed, self.claim, helpers))
+                                            initargs=(self.failed, self.claim, helpers, os.getpid()))
 
     def __enter__(self) -> "Workers":
         return self

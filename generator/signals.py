@@ -3,6 +3,7 @@ the parent, and the final renames are never cut in half."""
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from contextlib import contextmanager
@@ -36,6 +37,22 @@ def quiet_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # one that came meanwhile acts now
+
+
+def end_with_parent(parent: int) -> None:
+    """Have the kernel kill this process (a worker, a card-sheet helper) when ``parent``, the
+    process that forked it, ends.  A parent that is killed (SIGKILL, the out-of-memory killer)
+    cannot stop its workers, and a worker left behind would render on, then wait for ever to
+    hand over what it made.  Linux only (PR_SET_PDEATHSIG): elsewhere nothing changes."""
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError, TypeError):  # no prctl (not Linux), or no C library to load
+        return
+    prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it ended before the request: no signal will come
+        os._exit(1)
 
 
 @contextmanager

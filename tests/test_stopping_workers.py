@@ -263,3 +263,71 @@ def test_sigterm_ends_a_single_file_build_whose_worker_has_written_an_output_but
         build.write_apart = written  # the workers are forked: they have it too
     """ + BUILD
     assert_ended_by_sigterm(tmp_path, script, marker)
+
+
+def _left_in_group(pgid: int) -> list[int]:
+    """The live processes of a process group (a zombie waiting to be reaped has ended)."""
+    left = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rpartition(")")[2].split()
+            except OSError:  # ended meanwhile
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                left.append(int(entry))
+    return left
+
+
+def assert_workers_end_with_a_killed_main_process(tmp_path: Path, args: list[str]) -> None:
+    """SIGKILL the main process while a worker renders an output (held there for ever): the
+    workers must end with it, not render on and then wait for ever to hand over."""
+    marker = tmp_path / "rendering"
+    script = f"""if True:
+        import os, sys, threading
+        from pathlib import Path
+        import generator.build as build
+        real, main_process = build._render_one, os.getpid()
+
+        def endless(job, options, checked=False):
+            if os.getpid() != main_process:
+                Path({str(marker)!r}).touch()
+                threading.Event().wait()
+            return real(job, options, checked)
+
+        build._render_one = endless  # the workers are forked: they have it too
+        from generator.cli import main
+        main(["build", *sys.argv[1:]], prog_name="studygen")
+    """
+    proc = subprocess.Popen([sys.executable, "-c", script, *args], env=ENV, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + LIMIT
+        while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), "no worker got there"
+        proc.kill()
+        proc.wait()
+        deadline = time.monotonic() + 10
+        while _left_in_group(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _left_in_group(proc.pid), "a worker outlived its killed main process"
+    finally:
+        _kill_group(proc.pid)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_workers_of_a_batch_end_when_the_main_process_is_killed(tmp_path):
+    paths = []
+    for n in range(3):
+        data = starter()
+        data["article"]["slug"], data["article"]["deck"] = f"a{n}", f"Copy {n}"
+        paths.append(str(write_content(tmp_path / "c", data, name=f"a{n}.toml")))
+    assert_workers_end_with_a_killed_main_process(tmp_path, [*paths, "-o", str(tmp_path / "out"), "-j", "2"])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_workers_of_a_single_file_build_end_when_the_main_process_is_killed(tmp_path):
+    path = write_content(tmp_path / "c", starter())
+    assert_workers_end_with_a_killed_main_process(tmp_path, [str(path), "-o", str(tmp_path / "out"), "-j", "3"])

@@ -43,6 +43,7 @@ from typing import Callable, Sequence, TypeVar
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from generator import signals
 from generator.render import in_worker
 from generator.render.pdf import pagestreams
 
@@ -183,9 +184,7 @@ def _helper(canvas: Canvas, pages, replayed: int, start: int, draw_page, replay,
             asked: tuple[int, int] | None = None) -> None:
     result = None
     try:
-        _die_with_parent()
-        if os.getppid() != parent:  # it ended before the helper could ask to end with it
-            os._exit(0)
+        signals.end_with_parent(parent)
         for page in pages[replayed:start]:
             replay(page)
         begin = _fonts(canvas)
@@ -218,16 +217,6 @@ def _was_asked(fd: int) -> bool:
         return bool(os.read(fd, 1))
     except BlockingIOError:
         return False
-
-
-def _die_with_parent() -> None:
-    """The helper ends with the process that forked it (a build stopped by Ctrl-C ends its workers)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the helper ends when it cannot hand its pages over
-        pass
 
 
 def replay_text(doc, name: str, text: str, paragraph: bool = False) -> None:
