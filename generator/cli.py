@@ -365,16 +365,9 @@ def run() -> None:
     soon as its output is flushed.  Tearing down the interpreter after a build (freeing
     every object, module by module) costs about 0.1 s of CPU and changes nothing: every
     file is written, closed and renamed into place, and worker processes are joined,
-    before ``main`` returns."""
-    import gc
+    before ``main`` returns.  (``generator.__main__.run`` starts it, with the collector set.)"""
     import os
 
-    # The cycle collector runs every 700 new objects by default, and every 100th run walks all
-    # of them: a build keeps most of what it makes (modules, content, fonts, layout) until it
-    # ends, so those runs find little to free.  Every 50,000 objects: the article's build spends
-    # 20 ms of CPU collecting instead of 70 (0.2 s instead of 0.75 s at 2,000 cards), for
-    # about 1 MiB more at its peak.
-    gc.set_threshold(50_000, 10, 10)
     try:
         main(prog_name="studygen")
         status = 0

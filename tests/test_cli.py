@@ -109,6 +109,35 @@ def test_console_script_and_module_as_subprocesses(content_copy, tmp_path):
         assert bad.returncode == 1 and "no such file" in bad.stderr and "Traceback" not in bad.stderr
 
 
+def test_the_program_sets_the_cycle_collector_before_its_imports():
+    """The console script and ``python -m generator`` both start at ``generator.__main__.run``,
+    which sets the collector's threshold before the command's modules are imported."""
+    probe = """if True:
+        import gc, sys
+        seen = []
+
+        class Watch:  # notes the threshold when the command's module is about to be imported
+            def find_spec(self, name, path=None, target=None):
+                if name == "generator.cli":
+                    seen.append(gc.get_threshold()[0])
+                return None
+
+        sys.meta_path.insert(0, Watch())
+        sys.argv = ["studygen", "--version"]
+        import os
+        real_exit = os._exit
+        os._exit = lambda status: (print("threshold", seen), real_exit(status))
+        from generator.__main__ import run
+        run()
+    """
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    assert "threshold [50000]" in proc.stdout, proc.stdout
+    with open(ROOT / "setup.cfg", encoding="utf-8") as handle:
+        assert "studygen = generator.__main__:run" in handle.read()
+
+
 def test_the_program_ends_with_its_output_whole_and_its_status(content_copy, tmp_path):
     """``python -m generator`` ends without tearing the interpreter down: what it printed to a
     file (block-buffered, unlike a terminal) is all there, and the status is the command's."""
