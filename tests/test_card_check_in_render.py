@@ -79,3 +79,36 @@ def test_the_glyph_part_is_checked_before_drawing(tmp_path):
     assert whole and all(MISSING in p.what or "U+1F600" in p.what for p in whole)
     fresh_cards()
     assert fresh_cards().check(doc, options, drawing_follows=True) == whole
+
+
+def test_a_face_too_long_on_a_page_a_helper_draws_is_reported_as_the_whole_check_reports_it(tmp_path, monkeypatch):
+    """In a parallel build long card sheets are drawn in two processes (render.pdf.halves):
+    a face too long for its card on the last sheet, which a helper draws, fails the build
+    with the whole check's problems, and no file is made."""
+    from generator.render import mark_worker
+    from generator.render.pdf import halves
+
+    data = starter()
+    card = data["cards"][0]
+    for n in range(len(data["cards"]), 130):  # 130 cards, 4 a page: 33 sheets, 66 pages
+        data["cards"].append({**card, "id": f"extra-{n}", "front": f"Which code name does entry {n} carry?",
+                              "back": f"Code {chr(65 + n % 26)}{n * 7}"})
+    data["cards"][-1]["back"] = " ".join(["autophagy"] * 300)
+    doc = load(write_content(tmp_path, data))
+    options = Options(cards_per_page=4)
+    whole = _whole_check(doc, options)
+    assert [p.where for p in whole] == ["cards[129](id=extra-129).back"]
+    started = []
+    real = halves._Helper.__init__
+
+    def helper(self, canvas, pages, replayed, start, stop, *args, **kwargs):
+        started.append((start, stop, len(pages)))
+        real(self, canvas, pages, replayed, start, stop, *args, **kwargs)
+
+    monkeypatch.setattr(halves._Helper, "__init__", helper)
+    mark_worker()
+    try:
+        assert _in_build(doc, options, failed_before=False) == (whole, False)
+    finally:
+        mark_worker(False)
+    assert started and started[0][1] == started[0][2] >= halves.MIN_PAGES  # a helper had the last sheet
