@@ -78,3 +78,52 @@ def test_a_words_width_adds_its_characters_from_the_left_as_the_compiled_measure
     assert widths._advance_sum(font, "abc") == (1e16 + 1.0) + -1e16 == 0.0
     assert widths._advance_sum(font, "bac") == 1.0 + 1e16 - 1e16 == 0.0
     assert widths._advance_sum(font, "acb") == 1.0
+
+
+def _fold(widths: dict, text: str):
+    """A word's width as the compiled measure adds it: from the left, starting at 0."""
+    total = 0
+    for char in text:
+        if ord(char) not in widths:
+            return None
+        total = total + widths[ord(char)]
+    return total
+
+
+_WIDTH = st.one_of(st.integers(0, 4000).map(lambda k: k * 1000 / 2048),  # a face of 2,048 units to the em
+                   st.integers(0, 4000).map(lambda k: k * 1000 / 1000),
+                   st.floats(0, 3000, allow_nan=False), st.floats(-10, 10, allow_nan=False),
+                   st.sampled_from([1e16, -1e16, 2.0 ** 60, 1 / 3, 0.1, 5e-324]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from("abcdefgh"), _WIDTH, max_size=8),
+       st.lists(st.text(alphabet="abcdefghi", max_size=12), min_size=1, max_size=12))
+def test_a_fonts_words_are_summed_as_the_compiled_measure_adds_them(widths_by_char, texts):
+    """Whatever the widths (whole units or not, negative, huge) and in whatever order a font's
+    words and characters are met, each word is the left fold of its characters' widths
+    (None with a character the face lacks), again when it is asked for a second time."""
+    class Face:
+        charWidths = {ord(c): w for c, w in widths_by_char.items()}
+
+    class Font:
+        face = Face()
+
+    font = Font()
+    for text in texts + texts[::-1]:
+        expected = _fold(Face.charWidths, text)
+        got = widths._advance_sum(font, text)
+        assert got == expected, (text, Face.charWidths)
+        if expected is not None:
+            assert got * 0.001 * 10.5 == expected * 0.001 * 10.5
+
+
+def test_words_of_huge_whole_widths_are_added_as_floats_where_their_sum_would_round():
+    class Face:
+        charWidths = {ord("a"): 2.0 ** 53, ord("b"): 1.0}
+
+    class Font:
+        face = Face()
+
+    text = "abbb"  # from the left, each 1 is lost in the rounding of 2**53 + 1
+    assert widths._advance_sum(Font(), text) == _fold(Face.charWidths, text) == 2.0 ** 53

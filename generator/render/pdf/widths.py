@@ -28,29 +28,55 @@ _LIMIT = 200_000  # words, fonts and sizes remembered; then the memory starts ag
 _ttf_width = TTFont.stringWidth
 # The sum below is that of ReportLab's compiled measure; its pure-Python stand-in multiplies in another order.
 _COMPILED = ttfonts.instanceStringWidthTTF.__class__.__name__ == "builtin_function_or_method"
-_chars: dict[object, tuple[dict, dict]] = {}  # TrueType font -> (its face's widths by code, by character)
+_chars: dict[object, list] = {}  # TrueType font -> [its face's widths by code, by character, exact, sums]
+# A width with at most 16 binary places is a whole number of these units (a face of 2,048 units to
+# the em has 8): whole numbers add without rounding, so their sum is the sum added from the left.
+_UNITS = 65536.0
+_EXACT = 2 ** 53  # units below which every whole number is a float
 
 
 def _advance_sum(font, text: str):
     """The sum of the advance widths of ``text``'s characters, added from the left as ReportLab's
     compiled measure adds them; None if a character has no width of its own in the font (the
-    measure gives it the face's default).  Not ``sum``: from Python 3.12 it compensates for
-    rounding, which can differ in the last bit for widths that are not whole numbers."""
+    measure gives it the face's default).  Not ``sum`` of the widths: from Python 3.12 it
+    compensates for rounding, which can differ in the last bit for widths that are not whole numbers.
+
+    A word is summed once per font, whatever its size.  While every width of the font met so far
+    is a whole number of ``_UNITS`` and none is negative, the characters' units are added as
+    whole numbers (about half the time of adding floats one call at a time): below ``_EXACT``
+    no sum of them rounds, so the total is the one added from the left in any order."""
     widths = font.face.charWidths
     known = _chars.get(font)
     if known is None or known[0] is not widths:
-        known = _chars[font] = (widths, {})
+        known = _chars[font] = [widths, {}, True, {}]
+    sums = known[3]
+    total = sums.get(text)
+    if total is not None:
+        return total
     chars = known[1]
     try:
-        return reduce(add, map(chars.__getitem__, text), 0)
+        if known[2]:
+            units = sum(map(chars.__getitem__, text))
+            total = units / _UNITS if units < _EXACT else reduce(add, [chars[c] / _UNITS for c in text], 0)
+        else:
+            total = reduce(add, map(chars.__getitem__, text), 0)
     except KeyError:
         for char in text:
             if char not in chars:
                 width = widths.get(ord(char))
                 if width is None:
                     return None
+                if known[2]:
+                    units = width * _UNITS
+                    if units >= 0 and units.is_integer():
+                        width = int(units)
+                    else:  # from now on, this font's widths are added as floats
+                        known[2] = False
+                        chars = known[1] = {c: u / _UNITS for c, u in chars.items()}
                 chars[char] = width
-        return reduce(add, map(chars.__getitem__, text), 0)
+        return _advance_sum(font, text)
+    sums[text] = total
+    return total
 
 
 def table(fontName, fontSize, encoding="utf8") -> dict | None:
@@ -89,6 +115,8 @@ def _string_width(text, fontName, fontSize, encoding="utf8"):
     if font is not None:
         if _stored[0] >= _LIMIT:
             _known.clear()
+            for each in _chars.values():
+                each[3].clear()
             _stored[0] = 0
             known = None
         if known is None:
