@@ -63,8 +63,8 @@ def _pdf(draw, places) -> bytes:
     return buffer.getvalue()
 
 
-def _same(markup: str, size: float, width: float, places) -> faces.Face | None:
-    style = cards._style(size)
+def _same(markup: str, size: float, width: float, places, style=None) -> faces.Face | None:
+    style = cards._style(size) if style is None else style
     face = faces.lay_out(markup, style, width)
     if face is not None:
         height, expected = _reportlabs(markup, style, width, places)
@@ -83,6 +83,24 @@ def test_faces_are_laid_out_and_drawn_as_reportlabs_paragraphs(markup, size, wid
 @given(_paragraph_markup(), SIZES, WIDTHS, PLACES)
 def test_faces_of_any_studygen_markup_are_reportlabs_or_left_to_reportlab(markup, size, width, places):
     _same(markup, size, width, places)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet="ab Z.,;’“”–é\u00a0\u00ad&<>\n\t-", max_size=60), WIDTHS, PLACES)
+def test_a_backs_source_line_is_laid_out_and_drawn_as_reportlabs_paragraph(text, width, places):
+    """The source line under a printed back (grey, small) as ``cards._source_line`` makes it:
+    a face where faces can lay it out, as tall as ReportLab's paragraph and drawn the same."""
+    face = _same(esc(text), 0, width, places, cards._source_style())
+    made, height = cards._source_line(text, width)
+    p = Paragraph(esc(text), cards._source_style())
+    assert height == p.wrap(width, 1e6)[1] + cards.SOURCE_SIZE * 0.6
+    assert made.__class__ is (Paragraph if face is None else faces.Face)
+    assert _pdf(lambda canvas, x, y: cards._draw(made, canvas, x, y), places) == \
+        _pdf(lambda canvas, x, y: p.drawOn(canvas, x, y), places)
+
+
+def test_a_plain_source_line_takes_the_direct_way():
+    assert isinstance(cards._source_line("From “How to read evidence levels”", 230.0)[0], faces.Face)
 
 
 @pytest.mark.parametrize("markup", [

@@ -185,6 +185,7 @@ def test_card_sheets_are_the_same_drawn_the_plain_way(monkeypatch, tmp_path, opt
         m.setattr(cards, "_line", cards._line.__wrapped__)
         m.setattr(cards, "_edge_line", cards._edge_line.__wrapped__)
         m.setattr(cards, "_fitted", lambda markup, width, height: _fitted_alone(cards, markup, width, height))
+        m.setattr(faces, "lay_out", lambda markup, style, width: None)  # source lines as paragraphs too
         plain_numbers(m, cards, faces)
         assert [cards.render(load(path), options) for path in paths] == fast
 
