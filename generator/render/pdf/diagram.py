@@ -18,6 +18,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from generator.model import Content
+from generator.render.pdf import svgdom
 from generator.render.pdf.fonts import BOLD, ITALIC, REGULAR, register
 from generator.render.pdf.styles import ACCENT as ARROW, INK, MUTED
 from generator.render.pdf.text import flat, wrap
@@ -203,7 +204,7 @@ def _drawing(content: Content, width: float, details: bool, part: tuple[int, int
 
 def svg(content: Content) -> str:
     """The diagram as an SVG document (deterministic for the same content)."""
-    with unchecked():
+    with unchecked(), svgdom.used():
         return renderSVG.drawToString(drawing(content))
 
 
