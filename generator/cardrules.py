@@ -142,10 +142,15 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(WORD.findall(text))
 
 
+_ENDINGS = ("s", "d", "g")  # the last letters of "'s" and of every suffix ``stem`` takes off
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude English stem, enough to match "lysosomes" with "lysosome"."""
     w = word.lower().replace("’", "'").rstrip("+")
+    if not w.endswith(_ENDINGS):  # no suffix below ends otherwise: most words, answered at once
+        return w
     if w.endswith("'s"):
         w = w[:-2]
     for suffix, keep in (("ies", "y"), ("sses", "ss"), ("es", ""), ("s", ""), ("ed", ""), ("ing", "")):

@@ -1339,3 +1339,23 @@ def test_the_locator_finds_the_lines_of_content_files_sorting_out_each_line_in_t
         except tomllib.TOMLDecodeError:
             raw = {}
         assert Locator(text, raw)._lines == _located_as_first_written(text, raw), path
+
+
+def _stem_as_first_written(word: str) -> str:
+    w = word.lower().replace("’", "'").rstrip("+")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("es", ""), ("s", ""), ("ed", ""), ("ing", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not (suffix == "s" and w.endswith("ss")):
+            if suffix == "es" and not w[:-2].endswith(("s", "x", "ch", "sh", "z")):
+                continue
+            return w[: len(w) - len(suffix)] + keep
+    return w
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="sdgeinxchzaSDGEIN'’+İ-", max_size=9))
+def test_a_word_is_stemmed_as_first_written(word):
+    from generator import cardrules
+
+    assert cardrules.stem.__wrapped__(word) == _stem_as_first_written(word)
