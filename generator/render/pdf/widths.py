@@ -28,7 +28,9 @@ _LIMIT = 200_000  # words, fonts and sizes remembered; then the memory starts ag
 _ttf_width = TTFont.stringWidth
 # The sum below is that of ReportLab's compiled measure; its pure-Python stand-in multiplies in another order.
 _COMPILED = ttfonts.instanceStringWidthTTF.__class__.__name__ == "builtin_function_or_method"
-_chars: dict[object, list] = {}  # TrueType font -> [its face's widths by code, by character, exact, sums]
+# TrueType font -> [its face's widths by code, by character, whole units, sums]; a state's
+# characters and units are never replaced, only added to (a new state replaces it)
+_chars: dict[object, list] = {}
 # A width with at most 16 binary places is a whole number of these units (a face of 2,048 units to
 # the em has 8): whole numbers add without rounding, so their sum is the sum added from the left.
 _UNITS = 65536.0
@@ -70,9 +72,10 @@ def _advance_sum(font, text: str):
                     units = width * _UNITS
                     if units >= 0 and units.is_integer():
                         width = int(units)
-                    else:  # from now on, this font's widths are added as floats
-                        known[2] = False
-                        chars = known[1] = {c: u / _UNITS for c, u in chars.items()}
+                    else:  # from now on, this font's widths are added as floats: a state of its
+                        # own, so that a sum read from the state before reads it whole
+                        known = _chars[font] = [widths, {c: u / _UNITS for c, u in chars.items()}, False, sums]
+                        chars = known[1]
                 chars[char] = width
         return _advance_sum(font, text)
     sums[text] = total
