@@ -13,7 +13,6 @@ The checks read text only; nothing here renders anything.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -125,6 +124,7 @@ def check(content: Content) -> list[Problem]:
 
 def unknown_rules(names: list[str]) -> list[tuple[int, str]]:
     """(index, message) for every name in an `allow` list that is not a rule."""
+    import difflib  # only messages need it: not imported by builds that have none
     out = []
     for i, name in enumerate(names):
         if name not in RULES:

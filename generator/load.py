@@ -7,7 +7,6 @@ one, so an author sees all of them at once.
 
 from __future__ import annotations
 
-import difflib
 import re
 import typing
 import unicodedata
@@ -372,6 +371,7 @@ def match_form(text: str) -> str:
 
 def quote_problem(quote: str, source_text: str) -> str:
     """Why a quote is not in the source: the closest passage and the first character that differs."""
+    import difflib  # only messages need it: not imported by builds that have none
     wanted, source = normalise(quote), normalise(source_text)
     folded_wanted, folded_source = wanted.translate(_QUOTES), source.translate(_QUOTES)
     matcher = difflib.SequenceMatcher(None, folded_source, folded_wanted, autojunk=False)
@@ -434,6 +434,7 @@ def duplicates(raw: dict[str, Any], line_of=lambda where: None) -> list[Problem]
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """" (did you mean 'x'?)" for a near miss, else nothing."""
+    import difflib  # only messages need it: not imported by builds that have none
     close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
