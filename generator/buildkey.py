@@ -23,11 +23,13 @@ import json
 import os
 import platform
 import re
+import stat
 import sys
 import time
 import zlib
 from functools import lru_cache
 from importlib.util import find_spec
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -91,18 +93,16 @@ def _package_digests() -> dict[str, bytes]:
     (which, unlike its modification time, nothing can set back), but only as finely as the
     file system's clock ticks: as git does with its index, a file changed within the last
     seconds is hashed, and then nothing is kept."""
-    files = _package_files(str(PACKAGE))
+    found = _package_files(str(PACKAGE))
+    files = [path for path, _ in found]
     paths = [os.path.join(PACKAGE, path) for path in files]
 
     def digests() -> bytes:
         return b"".join(map(_file_digest, paths))
 
-    try:
-        stats = [os.stat(path) for path in paths]
-    except OSError:  # removed meanwhile: reading it says what is wrong
-        stats = None
+    stats = [st for _, st in found]
     recent = time.time_ns() - _SETTLED_NS
-    if stats is None or any(max(st.st_mtime_ns, st.st_ctime_ns) >= recent for st in stats):
+    if any(max(st.st_mtime_ns, st.st_ctime_ns) >= recent for st in stats):
         made = digests()
     else:
         from generator import diskcache
@@ -124,16 +124,21 @@ def _file_digest(path: str) -> bytes:
         return hashlib.blake2b(handle.read(), digest_size=32).digest()
 
 
-def _package_files(root: str) -> list[str]:
-    """Every regular file under ``root`` but caches, as sorted relative POSIX paths (an
-    editor's lock link to nowhere or a named pipe cannot be read, or never ends)."""
+def _package_files(root: str) -> list[tuple[str, os.stat_result]]:
+    """Every regular file under ``root`` but caches, as sorted relative POSIX paths with
+    their status (an editor's lock link to nowhere or a named pipe cannot be read, or never ends)."""
     found = []
     for folder, folders, files in os.walk(root):
         folders[:] = [name for name in folders if name != "__pycache__"]
         relative = os.path.relpath(folder, root).replace(os.sep, "/")
-        found += [name if relative == "." else f"{relative}/{name}" for name in files
-                  if os.path.isfile(os.path.join(folder, name))]
-    return sorted(found)
+        for name in files:
+            try:
+                status = os.stat(os.path.join(folder, name))
+            except OSError:  # a link to nowhere, or removed meanwhile
+                continue
+            if stat.S_ISREG(status.st_mode):
+                found.append((name if relative == "." else f"{relative}/{name}", status))
+    return sorted(found, key=itemgetter(0))
 
 
 @lru_cache(maxsize=None)
