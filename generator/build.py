@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
@@ -14,6 +13,7 @@ from generator.errors import ContentError, OutputError, Problem, StudygenError
 from generator.load import load_all, locate
 from generator.model import Document
 from generator.pending import Warnings, settle
+from generator.record import Record
 from generator.render import FORMATS, Format, Options, check, mark_worker, source_date_epoch
 from generator.render.settled import freeze_for_good, settled
 from generator.staging import Staging, check_targets, write_apart
@@ -25,8 +25,7 @@ if TYPE_CHECKING:
 Job = tuple[Document, Format, Path]
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(Record):
     doc: Document
     format: Format
     path: Path

@@ -14,12 +14,12 @@ The checks read text only; nothing here renders anything.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from generator import inline
 from generator.errors import Problem
 from generator.model import ClozeCard, Content
+from generator.record import Record
 from generator.study import study_cards
 
 # The rules an author may name in a card's `allow` list, with the one-line hint
@@ -88,8 +88,7 @@ ABOUT_DOCUMENT = re.compile(
 LIST_ANSWER = re.compile(r"^[^,;]+(?:,\s*[^,;]+){%d,},?\s+(?:and|or)\s+[^,;]+$" % (SET_ITEMS - 2))
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(Record):
     """One studied card: what it shows and what the learner must recall."""
 
     where: str  # key path of the note, e.g. "cards[3](id=nmn-atp)"

@@ -28,10 +28,10 @@ not matter.  A quote that occurs more than once covers every occurrence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterable
 
 from generator.load import normalise
+from generator.record import Record
 
 _CLOSERS = "\"'”’)]"
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
@@ -42,8 +42,7 @@ HEADING_WORDS = 20  # a longer line without a full stop is an unfinished sentenc
 _ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "etc.", "vs.", "cf.", "dr.", "fig.", "approx.")
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(Record):
     start: int  # offsets into the whitespace-normalised source
     end: int
     text: str

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from generator.record import Record
 
 
 class StudygenError(Exception):
@@ -12,8 +13,7 @@ class StudygenError(Exception):
     exit_code = 1
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Record):
     where: str  # key path such as "cards[3].type", or "" for the whole file
     what: str
     line: int | None = None  # in the content file, where it is known

@@ -12,32 +12,35 @@ What parses but would read otherwise in Anki is reported by generator.textcheck.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Union
 
+from generator.record import Record
 
-@dataclass(frozen=True)
-class Text:
+
+class Text(Record):
     text: str
 
+    def __init__(self, text: str) -> None:  # the most made record: tens of thousands at scale
+        self.__dict__["text"] = text
 
-@dataclass(frozen=True)
-class Span:
+
+class Span(Record):
     kind: str  # "b", "i", "sup" or "sub"
     children: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
-class Cloze:
+class Cloze(Record):
     number: int
     children: tuple[Node, ...]
     hint: str | None = None
 
 
-@dataclass(frozen=True)
-class Cite:
+class Cite(Record):
     ref: str  # a reference id; renderers show it as a number or a short citation
+
+    def __init__(self, ref: str) -> None:
+        self.__dict__["ref"] = ref
 
 
 Node = Union[Text, Span, Cloze, Cite]
@@ -52,13 +55,15 @@ _OPENING = frozenset("*^_{")
 MAX_DEPTH = 16
 
 
-@dataclass
 class _Frame:
-    kind: str  # span kind, or "cloze"
-    marker: str  # the opening text, restored if the frame never closes
-    closer: str
-    nodes: list
-    number: int = 0
+    __slots__ = ("kind", "marker", "closer", "nodes", "number")
+
+    def __init__(self, kind: str, marker: str, closer: str, nodes: list, number: int = 0) -> None:
+        self.kind = kind  # span kind, or "cloze"
+        self.marker = marker  # the opening text, restored if the frame never closes
+        self.closer = closer
+        self.nodes = nodes
+        self.number = number
 
 
 def _add_text(nodes: list, text: str) -> None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import typing
 import unicodedata
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable
 
 from generator import cardrules, collector, identity, inline, model, textcheck, tomlfast, validate
+from generator.record import replace
 from generator.errors import ContentError, Problem
 from generator.locate import Locator
 from generator.model import ClozeCard, Content, Document

@@ -14,11 +14,12 @@ import datetime as dt
 import json
 import re
 import typing
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Iterator, Literal, NamedTuple, Union
 from urllib.parse import quote
+
+from generator.record import Record
 
 
 class Rule(NamedTuple):
@@ -130,23 +131,17 @@ Evidence = Literal["human-trial", "human-observational", "animal", "cell", "revi
 Model = Literal["cell", "mouse", "human"]
 
 
-class Entry:
+class Entry(Record):
     """A table or an entry of content, made with keyword arguments; its attributes are its
     annotations, in order.  Unknown keys are refused and values are never coerced (but
-    dates, see ``Rule.lax``) when content is read; nothing changes an entry afterwards.
-
-    (Plain classes rather than dataclasses: a dataclass compiles its methods when its
-    class is made, which cost every command 30 ms for the content model's classes.)"""
+    dates, see ``Rule.lax``) when content is read; nothing changes an entry afterwards."""
 
     __slots__ = ()
     _fields: tuple[tuple[str, Any], ...] = ()  # (attribute, default), default _REQUIRED or a _Factory
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        names = [name for klass in reversed(cls.__mro__) if klass is not Entry and issubclass(klass, Entry)
-                 for name in klass.__dict__.get("__annotations__", {})]
-        cls._fields = tuple((name, cls.__dict__.get(name, getattr(cls, name, _REQUIRED)))
-                            for name in dict.fromkeys(names))
+        cls._fields = tuple((name, cls._defaults.get(name, _REQUIRED)) for name in cls._names)
 
     def __init__(self, **values: Any):
         for name, default in self._fields:
@@ -159,18 +154,6 @@ class Entry:
             object.__setattr__(self, name, value)
         if values:
             raise TypeError(f"{type(self).__name__}: unknown {', '.join(map(repr, values))}")
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"{type(self).__name__} is frozen")
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and all(getattr(self, n) == getattr(other, n) for n, _ in self._fields)
-
-    def __hash__(self) -> int:
-        return hash(tuple(getattr(self, n) for n, _ in self._fields))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n, _ in self._fields)})"
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         """(attribute, value) pairs in declaration order."""
@@ -357,8 +340,7 @@ class Content(Entry):
     cards: list[Card] = _list()
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(Record):
     """Validated content together with where it came from."""
 
     path: Path
@@ -366,7 +348,8 @@ class Document:
     source_text: str
     # Problems worth fixing that do not stop a build (check --strict fails on them);
     # each is a generator.errors.Problem.
-    warnings: tuple = field(default=(), compare=False)
+    warnings: tuple = ()
+    _uncompared = ("warnings",)
 
     @property
     def slug(self) -> str:

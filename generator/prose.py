@@ -20,21 +20,20 @@ Each paragraph and each list item is one unit of inline markup
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Union
+
+from generator.record import Record
 
 _BULLET = re.compile(r"[ \t]*-[ \t]+(?=\S)")
 _NUMBER = re.compile(r"[ \t]*([0-9]{1,3})\.[ \t]+(?=\S)")
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(Record):
     text: str
 
 
-@dataclass(frozen=True)
-class ListBlock:
+class ListBlock(Record):
     ordered: bool
     items: tuple[str, ...]
     start: int = 1  # the first item's number, for numbered lists

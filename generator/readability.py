@@ -26,9 +26,9 @@ Text is measured as it prints: inline markup removed and citations left out
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from generator import inline
+from generator.record import Record
 
 _CITATION = re.compile(r"\[@[^\]]*\]")
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’-][A-Za-z\u00C0-\u024F]+)*|\d+(?:[.,]\d+)*")
@@ -38,8 +38,7 @@ _VOWELS = re.compile(r"[aeiouy]+")
 _INITIALISM = re.compile(r"^[A-Z]{2,5}$")
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(Record):
     words: int
     sentences: int
     syllables: int

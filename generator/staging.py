@@ -4,14 +4,13 @@ into place all together, or not at all."""
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from generator import signals
+from generator import record, signals
 from generator.errors import OutputError
 
 if TYPE_CHECKING:
@@ -62,7 +61,7 @@ class Staging:
         """Write ``output`` out; the Output returned reads its bytes from its target once committed."""
         self.made_dir = _made_dir(self.out_dir) or self.made_dir
         self.staged.append((_written(self.out_dir, output.path, output.data, ".tmp", sync=True), output.path))
-        return dataclasses.replace(output, body=None)
+        return record.replace(output, body=None)
 
     def adopt(self, output: Output, tmp: Path, sync: bool = True) -> Output:
         """``add`` of an output another process wrote to ``tmp`` (``write_apart``), made
@@ -77,7 +76,7 @@ class Staging:
                     os.close(fd)
             except OSError as error:
                 raise OutputError(_unwritten(self.out_dir, error)) from None
-        return dataclasses.replace(output, body=None)
+        return record.replace(output, body=None)
 
     def apart(self) -> str:
         """The tag with which other processes write temporary files (``write_apart``): any this

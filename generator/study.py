@@ -8,11 +8,11 @@ reversed note, one per cloze deletion number, and one per glossary term
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from generator import inline, prose
 from generator.memo import per_content
 from generator.model import BasicCard, ClozeCard, Content
+from generator.record import Record
 
 # How the back of a card names a claim's evidence level (the deck and the printed cards).
 EVIDENCE_WORDS = {
@@ -27,8 +27,7 @@ EVIDENCE_WORDS = {
 GLOSSARY_SOURCE = "Glossary"
 
 
-@dataclass(frozen=True)
-class StudyCard:
+class StudyCard(Record):
     note: str  # the content card id, or "glossary:<term>" for a glossary entry (as `studygen cards` lists it)
     kind: str  # basic | reverse | cloze | term
     ordinal: int  # 1-based, as Anki numbers the cards of a note

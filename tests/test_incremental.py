@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import re
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import buildkey
+from generator import buildkey, record
 from generator.build import build
 from generator.load import load
 from generator.render import FORMATS, Options
@@ -238,7 +237,7 @@ def test_each_format_ignores_only_what_it_declares(tmp_path, name):
         doc = load(write_content(tmp_path / table, changed))
         assert renderer.render(doc, Options()) == base, f"{name} reads [[{table}]] but declares it ignored"
     for field in fmt.ignores_options:
-        other = dataclasses.replace(Options(), **{field: ALTERNATES[field]})
+        other = record.replace(Options(), **{field: ALTERNATES[field]})
         assert renderer.render(base_doc, other) == base, f"{name} reads Options.{field} but declares it ignored"
     # Everything else counts: a change to any other table or option gives another key.
     for table in set(starter()) - set(fmt.ignores):
@@ -246,8 +245,8 @@ def test_each_format_ignores_only_what_it_declares(tmp_path, name):
         _perturb(changed, table)
         doc = load(write_content(tmp_path / f"read-{table}", changed))
         assert buildkey.key(doc, fmt, Options()) != buildkey.key(base_doc, fmt, Options()), table
-    for field in {f.name for f in dataclasses.fields(Options)} - set(fmt.ignores_options):
-        other = dataclasses.replace(Options(), **{field: ALTERNATES[field]})
+    for field in set(record.fields(Options)) - set(fmt.ignores_options):
+        other = record.replace(Options(), **{field: ALTERNATES[field]})
         assert buildkey.key(base_doc, fmt, other) != buildkey.key(base_doc, fmt, Options()), field
 
 

@@ -9,24 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from generator.errors import Problem, StudygenError
+from generator.record import Record
 
 if TYPE_CHECKING:  # the CLI reads FORMATS at start-up; pydantic stays unloaded until needed
     from generator.model import Document
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(Record):
     page_size: str = "a4"  # "a4" or "letter"
     cards_per_page: int = 8  # printable flashcards
     duplex: str = "long"  # which edge the printer flips on: "long", "short", or "none" (no mirroring)
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(Record):
     name: str
     module: str
     suffix: str  # appended to the slug to name the output file

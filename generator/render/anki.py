@@ -21,7 +21,6 @@ import sqlite3
 import tempfile
 import types
 import zipfile
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -45,6 +44,7 @@ from generator import prose
 from generator.inline import parse, plain
 from generator.load import normalise
 from generator.model import BasicCard, ClozeCard, Content, Document, GlossaryEntry, Reference, to_json
+from generator.record import Record
 from generator.render import FORMATS, Options, release_time
 from generator.render.markup import anki_text, to_html, to_html_blocks
 from generator.study import EVIDENCE_WORDS, GLOSSARY_SOURCE
@@ -172,8 +172,7 @@ TERM = genanki.Model(
 MODELS = {"basic": BASIC, "reverse": REVERSE, "cloze": CLOZE, "term": TERM}
 
 
-@dataclass(frozen=True)
-class NoteSpec:
+class NoteSpec(Record):
     """One note as it will be built; the deck and the ``cards`` listing both read these."""
 
     key: str  # the card id, or "glossary:" + term
@@ -346,8 +345,7 @@ def release_stamp(doc: Document) -> str:
     return f"studygen {__version__}; version {doc.content.article.version.isoformat()}; content {digest}"
 
 
-@dataclass(frozen=True)
-class Released:
+class Released(Record):
     """What a deck built earlier holds, as far as a learner's next import is concerned."""
 
     comment: str  # its release stamp

@@ -12,9 +12,9 @@ rendered here with the one Anki renders after importing the deck.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
+from generator.record import Record
 from generator.render.anki import MODELS, NoteSpec
 
 _TAG = re.compile(r"\{\{([#^/]?)([^{}]*?)\}\}")
@@ -24,8 +24,7 @@ _EMPTY = re.compile(r"(?:\s|&nbsp;|<br\s*/?>|</?div>)*", re.IGNORECASE)
 _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)\}\}", re.DOTALL)
 
 
-@dataclass(frozen=True)
-class CardView:
+class CardView(Record):
     note: NoteSpec
     ordinal: int  # 1-based, as Anki numbers a note's cards
     template: str  # the card type's name

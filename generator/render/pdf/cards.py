@@ -11,7 +11,6 @@ import io
 import math
 import re
 import weakref
-from dataclasses import dataclass
 from functools import lru_cache
 
 from reportlab.lib import colors
@@ -26,6 +25,7 @@ from generator import __version__, buildkey
 from generator.errors import Problem, RenderError, UsageError
 from generator.inline import Cloze, cites, parse, plain
 from generator.model import Document
+from generator.record import Record
 from generator.render import FORMATS, Options, release_time
 from generator.render.markup import reportlab_lines, to_reportlab
 from generator.render.pdf import accel, faces, halves, lines, pagedicts, serial, widths
@@ -50,8 +50,7 @@ TICK = 4 * mm
 LABEL_GREY = colors.HexColor("#666666")
 
 
-@dataclass(frozen=True)
-class Grid:
+class Grid(Record):
     cols: int
     rows: int
     width: float  # one card

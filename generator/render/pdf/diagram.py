@@ -9,7 +9,6 @@ are measured and wrapped so text always stays inside its box.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from reportlab import rl_config
 from reportlab.graphics import renderSVG
@@ -18,6 +17,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from generator.model import Content
+from generator.record import Record
 from generator.render.pdf import svgdom
 from generator.render.pdf.fonts import BOLD, ITALIC, REGULAR, register
 from generator.render.pdf.styles import ACCENT as ARROW, INK, MUTED
@@ -28,8 +28,7 @@ BOX_FILL = colors.HexColor("#f3f1ea")
 BOX_EDGE = colors.HexColor("#4a4a4a")
 
 
-@dataclass(frozen=True)
-class LineStyle:
+class LineStyle(Record):
     dash: tuple[float, ...] | None
     width: float
     phrase: str  # beside the arrow
