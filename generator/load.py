@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from generator import cardrules, collector, identity, inline, model, textcheck, tomlfast, validate
-from generator.record import replace
 from generator.errors import ContentError, Problem
 from generator.locate import Locator
 from generator.model import ClozeCard, Content, Document
 from generator.pending import Warnings
+from generator.record import replace
 
 
 def load_all(paths: Iterable[Path]) -> list[Document]:
