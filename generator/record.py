@@ -4,7 +4,7 @@ A Record behaves as a ``dataclass(frozen=True)`` does: its fields are its class'
 in order (a subclass's after its bases'), class attributes are their defaults, it is made with
 positional or keyword arguments, compared and hashed by value, and refuses assignment.
 Python 3.11's dataclass compiles six methods from source for every class when its module is
-imported: about half a millisecond a class, 3% of a build of the article for the twenty it
+imported: about half a millisecond a class, 3% of a build of the article for the nineteen it
 imports.  A Record's methods are written once, here.
 
 Annotations whose names start with an underscore are the class's own settings, not fields;
