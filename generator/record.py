@@ -23,6 +23,7 @@ class Record:
     _names: tuple[str, ...] = ()  # the fields, in order
     _defaults: dict[str, Any] = {}
     _uncompared: tuple[str, ...] = ()  # fields that equality and hashing leave out
+    _by_keyword: tuple[frozenset[str], ...] = ()  # [n]: the fields that may come by keyword after n positional ones
     _key: Callable[[Record], Any]  # the compared fields' values
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -31,7 +32,6 @@ class Record:
                                     for name in klass.__dict__.get("__annotations__", {}) if not name.startswith("_")))
         cls._names = names
         cls._defaults = {name: getattr(cls, name) for name in names if hasattr(cls, name)}
-        # What may still come by keyword after so many positional arguments.
         cls._by_keyword = tuple(frozenset(names[n:]) for n in range(len(names) + 1))
         compared = [name for name in names if name not in cls._uncompared]
         cls._key = staticmethod(attrgetter(*compared) if compared else lambda record: ())
