@@ -143,7 +143,7 @@ def test_ctrl_c_during_a_parallel_build_prints_one_line(tmp_path, moment):
             return "\\n\\n".join(" ".join(f"Cells break down worn part {n}.{k}.{i} and reuse it." for i in range(12))
                                 for k in range(4))
         text += "".join(f'\n[[sections]]\nid = "extra-{n}"\nheading = "Extra part {n}"\nbody = "{body(n)}"\n'
-                        for n in range(150))
+                        for n in range(600))
     for n in range(4 if moment == "all busy" else 1):
         (content / f"a{n}.toml").write_text(text.replace('slug = "nmn-autophagy"', f'slug = "a{n}"'),
                                             encoding="utf-8")
