@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from generator import cardrules, collector, identity, inline, model, textcheck, tomlfast, validate
 from generator.errors import ContentError, Problem
 from generator.locate import Locator
-from generator.model import ClozeCard, Content, Document
+from generator.model import Content, Document
 from generator.pending import Warnings
 from generator.record import replace
 

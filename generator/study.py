@@ -8,7 +8,6 @@ reversed note, one per cloze deletion number, and one per glossary term
 
 from __future__ import annotations
 
-
 from generator import inline, prose
 from generator.memo import per_content
 from generator.model import BasicCard, ClozeCard, Content

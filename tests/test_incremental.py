@@ -350,7 +350,7 @@ def test_package_digests_are_kept_by_each_files_identity_and_made_again_when_one
 def test_a_package_file_changed_in_the_last_seconds_is_hashed_every_time(tmp_path, monkeypatch):
     """A change within one tick of the file system's clock leaves every time as it was:
     the digests of a package that has just changed are not kept."""
-    package = _small_package(tmp_path, monkeypatch)
+    _small_package(tmp_path, monkeypatch)
     try:
         first = _hashed()
         with monkeypatch.context() as reading:
